@@ -1,0 +1,258 @@
+"""Validate and read one OAI-PMH response body, strictly and safely.
+
+No record is trusted before the whole page is validated: the root element must be
+``OAI-PMH`` in the OAI-PMH namespace and hold the verb's element or ``<error>``
+elements (OAI-PMH 2.0 §3.2, §3.6). Parsing is strict (no recover mode), with entity
+expansion, DTD loading and network access off; a DOCTYPE is refused outright (case C21).
+
+Records are then read one by one, and each keeps the exact bytes it had in the
+response (located with expat's byte offsets), for the store's raw copy.
+
+Ref: OAI-PMH 2.0, http://www.openarchives.org/OAI/openarchivesprotocol.html
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from dataclasses import dataclass
+
+from lxml import etree
+
+from harvester.errors import NotOAIResponseError, OAIProtocolError, UnsafeXMLError
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+_Q = "{" + OAI_NS + "}"
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""Largest response body accepted (bytes); real ListRecords pages are well under 5 MB."""
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=True, remove_blank_text=False)
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ResumptionToken:
+    """The ``resumptionToken`` element of a list response (OAI-PMH 2.0 §3.5).
+
+    Attributes:
+        value: The token with surrounding XML whitespace stripped; ``""`` ends the list.
+        complete_list_size: ``completeListSize`` attribute, or ``None``.
+        cursor: ``cursor`` attribute, or ``None``.
+        expiration_date: ``expirationDate`` attribute as given, or ``None``.
+    """
+
+    value: str
+    complete_list_size: int | None = None
+    cursor: int | None = None
+    expiration_date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OAIRecord:
+    """One ``<record>`` of a ListRecords / GetRecord response.
+
+    Attributes:
+        identifier: Header ``identifier``.
+        datestamp: Header ``datestamp`` as given.
+        set_specs: Header ``setSpec`` values.
+        deleted: True when the header has ``status="deleted"`` (OAI-PMH 2.0 §2.5.1).
+        metadata: The single child element of ``<metadata>``, or ``None``.
+        raw: The record's exact bytes in the response (``<record>…</record>``).
+        namespaces: The namespace declarations in scope at the record, as
+            ``prefix -> URI`` (prefix ``None`` is the default namespace), so ``raw``
+            can be re-parsed on its own.
+    """
+
+    identifier: str
+    datestamp: str
+    set_specs: tuple[str, ...]
+    deleted: bool
+    metadata: etree._Element | None
+    raw: bytes
+    namespaces: dict[str | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class OAIPage:
+    """A validated OAI-PMH response.
+
+    Attributes:
+        verb: The verb element found (``ListRecords``, ``Identify``…).
+        response_date: The ``responseDate`` as given (UTC, ISO 8601).
+        element: The verb's element (e.g. ``<ListRecords>``).
+        records: The page's records, in document order (empty for other verbs).
+        token: The resumption token, or ``None`` when the element is absent.
+        encoding: The document encoding lxml used.
+    """
+
+    verb: str
+    response_date: str
+    element: etree._Element
+    records: tuple[OAIRecord, ...]
+    token: ResumptionToken | None
+    encoding: str
+
+
+def parse_response(body: bytes, *, verb: str, url: str | None = None,
+                   http_status: int = 200, content_type: str | None = None) -> OAIPage:
+    """Validate ``body`` as an OAI-PMH response to ``verb`` and read it.
+
+    Args:
+        body: The response body as received (bytes; decoding is lxml's, from the
+            XML declaration).
+        verb: The verb that was requested; its element must be present.
+        url: The request URL, carried by the errors.
+        http_status: The HTTP status the body came with (an OAI error may come with 4xx).
+        content_type: The response's Content-Type, for error messages.
+
+    Returns:
+        The validated page.
+
+    Raises:
+        UnsafeXMLError: DOCTYPE/ENTITY declarations, or a body over :data:`MAX_BODY_BYTES`.
+        NotOAIResponseError: empty body, not XML, wrong root element or namespace, or
+            neither the verb's element nor an error (cases C14, C17).
+        OAIProtocolError: the response holds OAI-PMH ``<error>`` elements (the first
+            one's code; ``noRecordsMatch`` included — callers decide what it means).
+    """
+    described = _describe(body, http_status, content_type)
+    if len(body) > MAX_BODY_BYTES:
+        raise UnsafeXMLError(f"response of {len(body):,} bytes exceeds the "
+                             f"{MAX_BODY_BYTES:,}-byte cap ({described})", url=url)
+    if not body.strip():
+        raise NotOAIResponseError(f"not an OAI-PMH response: empty body ({described})", url=url)
+    if _DOCTYPE.search(body, 0, _prolog_end(body)):
+        raise UnsafeXMLError(f"refused: DOCTYPE/ENTITY declaration in response ({described})",
+                             url=url)
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise NotOAIResponseError(f"not an OAI-PMH response: XML error {exc} ({described})",
+                                  url=url) from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise UnsafeXMLError(f"refused: DTD in response ({described})", url=url)
+    if root.tag != _Q + "OAI-PMH":
+        what = ("root element OAI-PMH lacks the OAI-PMH namespace" if root.tag == "OAI-PMH"
+                else f"root element is {root.tag!r}, not OAI-PMH")
+        raise NotOAIResponseError(f"not an OAI-PMH response: {what} ({described})", url=url)
+    errors = root.findall(_Q + "error")
+    if errors:
+        first = errors[0]
+        raise OAIProtocolError(first.get("code", "unknown"), (first.text or "").strip(),
+                               http_status=http_status, url=url)
+    element = root.find(_Q + verb)
+    if element is None:
+        raise NotOAIResponseError(
+            f"not an OAI-PMH response: no <{verb}> element and no <error> ({described})", url=url)
+    response_date = (root.findtext(_Q + "responseDate") or "").strip()
+    records: tuple[OAIRecord, ...] = ()
+    if verb in ("ListRecords", "GetRecord"):
+        records = _read_records(body, element)
+    return OAIPage(verb=verb, response_date=response_date, element=element,
+                   records=records, token=_read_token(element),
+                   encoding=docinfo.encoding or "UTF-8")
+
+
+def _read_records(body: bytes, element: etree._Element) -> tuple[OAIRecord, ...]:
+    record_elements = element.findall(_Q + "record")
+    spans = _record_spans(body)
+    if len(spans) != len(record_elements):
+        spans = [None] * len(record_elements)  # fall back to serialising each element
+    out = []
+    for rec, span in zip(record_elements, spans):
+        header = rec.find(_Q + "header")
+        if header is None:
+            continue  # no header: nothing identifies it (issue 4 adds quarantine)
+        metadata = rec.find(_Q + "metadata")
+        payload = None
+        if metadata is not None:
+            children = [c for c in metadata if isinstance(c.tag, str)]
+            payload = children[0] if children else None
+        raw = body[span[0]:span[1]] if span else etree.tostring(rec)
+        out.append(OAIRecord(
+            identifier=(header.findtext(_Q + "identifier") or "").strip(),
+            datestamp=(header.findtext(_Q + "datestamp") or "").strip(),
+            set_specs=tuple((s.text or "").strip() for s in header.findall(_Q + "setSpec")),
+            deleted=header.get("status") == "deleted",
+            metadata=payload,
+            raw=raw,
+            namespaces=dict(rec.nsmap),
+        ))
+    return tuple(out)
+
+
+def _read_token(element: etree._Element) -> ResumptionToken | None:
+    tok = element.find(_Q + "resumptionToken")
+    if tok is None:
+        return None
+    return ResumptionToken(
+        value=(tok.text or "").strip(" \t\r\n"),
+        complete_list_size=_int_or_none(tok.get("completeListSize")),
+        cursor=_int_or_none(tok.get("cursor")),
+        expiration_date=tok.get("expirationDate"),
+    )
+
+
+def _record_spans(body: bytes) -> list[tuple[int, int]]:
+    """Byte spans of ``OAI-PMH/<verb>/record`` elements, found with expat's offsets."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = -1
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    record_name = OAI_NS + " record"
+
+    def on_start(name: str, _attrs: dict) -> None:
+        nonlocal depth, start
+        depth += 1
+        if depth == 3 and name == record_name:
+            start = parser.CurrentByteIndex
+
+    def on_end(name: str) -> None:
+        nonlocal depth, start
+        if depth == 3 and name == record_name and start >= 0:
+            end_tag = parser.CurrentByteIndex
+            if body.startswith(b"</", end_tag):
+                spans.append((start, body.index(b">", end_tag) + 1))
+            else:  # an empty element <record/> ends where it starts
+                spans.append((start, body.index(b">", start) + 1))
+            start = -1
+        depth -= 1
+
+    parser.StartElementHandler = on_start
+    parser.EndElementHandler = on_end
+    try:
+        parser.Parse(body, True)
+    except (xml.parsers.expat.ExpatError, ValueError, LookupError):
+        return []
+    return spans
+
+
+def _prolog_end(body: bytes) -> int:
+    """Offset of the root element's start tag (where a DOCTYPE can no longer appear)."""
+    pos = 0
+    while True:
+        pos = body.find(b"<", pos)
+        if pos < 0 or body[pos + 1:pos + 2] not in (b"?", b"!"):
+            return len(body) if pos < 0 else pos
+        if body.startswith(b"<!--", pos):
+            end = body.find(b"-->", pos)
+            pos = len(body) if end < 0 else end + 3
+        elif body[pos + 1:pos + 2] == b"!":
+            return min(len(body), pos + 16)  # a declaration: let the regex see it
+        else:
+            end = body.find(b"?>", pos)
+            pos = len(body) if end < 0 else end + 2
+
+
+def _describe(body: bytes, http_status: int, content_type: str | None) -> str:
+    head = body[:80].decode("utf-8", "replace").replace("\n", " ")
+    return f"HTTP {http_status}, Content-Type {content_type or 'unknown'}, starts {head!r}"
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,351 @@
+"""The store: raw records, normalised records, harvest runs and state, in SQLite.
+
+One SQLite file (``OER_HOME/store.sqlite``, WAL mode) holds:
+
+- ``raw_records``: every distinct version of every record, byte-exact as it was in
+  the response, with its datestamp, deleted flag and the harvest run that fetched it
+  (history: a withdrawn record's versions stay);
+- ``records``: the current normalised record per record id, with a change sequence
+  number ``seq`` that the index follows (:meth:`Store.changes_since`);
+- ``runs``: one row per harvest run with its counts and status;
+- ``state``: per-source harvest state (watermark, current resumption token…).
+
+A page's records and the source's state are written in one transaction
+(:meth:`Store.save_page`), so a harvest killed at any point resumes from the last
+stored page with no record lost or duplicated. Re-storing a record whose raw bytes
+are unchanged writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harvester.record import Resource
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, started_at TEXT NOT NULL,
+    finished_at TEXT, status TEXT NOT NULL, request_from TEXT, request_until TEXT,
+    response_date TEXT, pages INTEGER NOT NULL DEFAULT 0,
+    added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,
+    message TEXT);
+CREATE TABLE IF NOT EXISTS raw_records (
+    id INTEGER PRIMARY KEY, record_id TEXT NOT NULL, datestamp TEXT, deleted INTEGER NOT NULL,
+    raw BLOB NOT NULL, encoding TEXT, namespaces TEXT, sha256 TEXT NOT NULL,
+    run_id INTEGER, fetched_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS raw_records_record ON raw_records(record_id);
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, oai_identifier TEXT NOT NULL, datestamp TEXT,
+    deleted INTEGER NOT NULL, sha256 TEXT NOT NULL, resource TEXT, raw_id INTEGER,
+    run_id INTEGER, seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS records_seq ON records(seq);
+CREATE INDEX IF NOT EXISTS records_source ON records(source);
+CREATE TABLE IF NOT EXISTS state (
+    source TEXT PRIMARY KEY, status TEXT, watermark TEXT, token TEXT, list_from TEXT,
+    list_until TEXT, list_response_date TEXT, run_id INTEGER, pages INTEGER, seen INTEGER,
+    not_before TEXT, updated_at TEXT);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+STATUSES = ("complete", "incomplete", "deferred", "failed")
+"""Run and source statuses: a list harvested to its end; stopped before its end
+(resumable); postponed because the server asked us to wait; failed with an error."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """One record as the harvester hands it to the store.
+
+    Attributes:
+        record_id: Our id, ``"{source}:{oai_identifier}"``.
+        oai_identifier: The header identifier.
+        datestamp: The header datestamp as given.
+        deleted: The header said ``status="deleted"``.
+        raw: The record's exact bytes in the response.
+        encoding: The response's encoding (``raw`` is in it).
+        namespaces: Namespace declarations in scope, to re-parse ``raw`` alone.
+        resource: The normalised record, ``None`` for a deleted record.
+    """
+
+    record_id: str
+    oai_identifier: str
+    datestamp: str
+    deleted: bool
+    raw: bytes
+    encoding: str
+    namespaces: dict
+    resource: Resource | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """A source's harvest state, saved after every stored page.
+
+    Attributes:
+        source: Source name.
+        status: One of :data:`STATUSES`, or ``None`` before the first run.
+        watermark: The ``from`` of the next incremental run: the server's
+            ``responseDate`` at the start of the last complete run, minus one
+            granularity unit (OAI-PMH 2.0 §3.3.1; case C23). ``None``: harvest all.
+        token: Resumption token of the next page of an unfinished list, or ``None``.
+        list_from: ``from`` of the current list (kept to restart it, case C7).
+        list_until: ``until`` of the current list.
+        list_response_date: ``responseDate`` at the start of the current list.
+        run_id: The run that last wrote this state.
+        pages: Pages stored in the current list.
+        seen: Records (deleted included) stored in the current list.
+        not_before: UTC ISO time before which the source must not be asked (deferred).
+    """
+
+    source: str
+    status: str | None = None
+    watermark: str | None = None
+    token: str | None = None
+    list_from: str | None = None
+    list_until: str | None = None
+    list_response_date: str | None = None
+    run_id: int | None = None
+    pages: int = 0
+    seen: int = 0
+    not_before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunCounts:
+    """Counts of one page or one run: records added, updated, deleted, unchanged."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: RunCounts) -> RunCounts:
+        return RunCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    @property
+    def total(self) -> int:
+        """All records counted."""
+        return self.added + self.updated + self.deleted + self.unchanged
+
+
+def utc_now() -> str:
+    """Now, UTC, ISO 8601 with seconds and ``Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """The SQLite store. One instance per process; not shared between threads.
+
+    Args:
+        path: The database file; created with its schema when missing.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    # -- state and runs -------------------------------------------------------------
+
+    def load_state(self, source: str) -> SourceState:
+        """The saved state of ``source`` (a fresh one when never harvested)."""
+        row = self._db.execute(
+            "SELECT source, status, watermark, token, list_from, list_until, "
+            "list_response_date, run_id, pages, seen, not_before FROM state WHERE source=?",
+            (source,)).fetchone()
+        return SourceState(*row) if row else SourceState(source)
+
+    def save_state(self, state: SourceState) -> None:
+        """Write ``state`` (outside a page transaction)."""
+        with self._transaction():
+            self._write_state(state)
+
+    def start_run(self, source: str, request_from: str | None, request_until: str | None,
+                  response_date: str | None) -> int:
+        """Record the start of a run; returns its id."""
+        cur = self._db.execute(
+            "INSERT INTO runs (source, started_at, status, request_from, request_until, "
+            "response_date) VALUES (?, ?, 'incomplete', ?, ?, ?)",
+            (source, utc_now(), request_from, request_until, response_date))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, message: str | None,
+                   state: SourceState) -> None:
+        """Close run ``run_id`` with ``status`` and save the source ``state`` with it."""
+        assert status in STATUSES, status
+        with self._transaction():
+            self._db.execute("UPDATE runs SET finished_at=?, status=?, message=? WHERE id=?",
+                             (utc_now(), status, message, run_id))
+            self._write_state(state)
+
+    def last_runs(self) -> list[dict]:
+        """The latest run of every source that has one, by source name."""
+        cur = self._db.execute(
+            "SELECT r.* FROM runs r JOIN (SELECT source, MAX(id) AS id FROM runs GROUP BY source)"
+            " last ON last.id = r.id ORDER BY r.source")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def run(self, run_id: int) -> dict:
+        """One run's row as a dict."""
+        cur = self._db.execute("SELECT * FROM runs WHERE id=?", (run_id,))
+        return dict(zip([d[0] for d in cur.description], cur.fetchone()))
+
+    # -- records --------------------------------------------------------------------
+
+    def save_page(self, run_id: int, items: Iterable[StoredItem], state: SourceState) -> RunCounts:
+        """Store one page's records and the source state in one transaction.
+
+        A record whose raw bytes equal its current version changes nothing. A new
+        version gets a ``raw_records`` row and a new change ``seq``; a deleted header
+        marks the record deleted (its history stays).
+
+        Args:
+            run_id: The harvest run fetching the page.
+            items: The page's records.
+            state: The source state to save with them (next token, counts).
+
+        Returns:
+            The page's counts; the run's row is updated with them too.
+        """
+        counts = RunCounts()
+        now = utc_now()
+        with self._transaction():
+            seq = self._max_seq()
+            for item in items:
+                sha = hashlib.sha256(item.raw).hexdigest()
+                current = self._db.execute("SELECT sha256, deleted FROM records WHERE id=?",
+                                           (item.record_id,)).fetchone()
+                if current and current[0] == sha:
+                    counts += RunCounts(unchanged=1)
+                    continue
+                raw_id = self._db.execute(
+                    "INSERT INTO raw_records (record_id, datestamp, deleted, raw, encoding, "
+                    "namespaces, sha256, run_id, fetched_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (item.record_id, item.datestamp, int(item.deleted), item.raw, item.encoding,
+                     json.dumps(item.namespaces), sha, run_id, now)).lastrowid
+                seq += 1
+                resource = (json.dumps(item.resource.to_dict(), ensure_ascii=False)
+                            if item.resource else None)
+                self._db.execute(
+                    "INSERT INTO records (id, source, oai_identifier, datestamp, deleted, sha256,"
+                    " resource, raw_id, run_id, seq) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT(id) DO UPDATE SET datestamp=excluded.datestamp, "
+                    "deleted=excluded.deleted, sha256=excluded.sha256, raw_id=excluded.raw_id, "
+                    "run_id=excluded.run_id, seq=excluded.seq, "
+                    "resource=COALESCE(excluded.resource, records.resource)",
+                    (item.record_id, state.source, item.oai_identifier, item.datestamp,
+                     int(item.deleted), sha, resource, raw_id, run_id, seq))
+                if item.deleted:
+                    counts += RunCounts(deleted=1)
+                elif current:
+                    counts += RunCounts(updated=1)
+                else:
+                    counts += RunCounts(added=1)
+            self._set_meta("seq", str(seq))
+            self._db.execute(
+                "UPDATE runs SET pages=pages+1, added=added+?, updated=updated+?, "
+                "deleted=deleted+?, unchanged=unchanged+? WHERE id=?",
+                (counts.added, counts.updated, counts.deleted, counts.unchanged, run_id))
+            self._write_state(state)
+        return counts
+
+    def get(self, record_id: str) -> Resource | None:
+        """The current normalised record, or ``None`` if unknown or deleted."""
+        row = self._db.execute("SELECT resource, deleted FROM records WHERE id=?",
+                               (record_id,)).fetchone()
+        if not row or row[1] or row[0] is None:
+            return None
+        return Resource.from_dict(json.loads(row[0]))
+
+    def raw_versions(self, record_id: str) -> list[tuple[str, bool, bytes]]:
+        """Every stored version of a record, oldest first: (datestamp, deleted, raw bytes)."""
+        return [(d, bool(x), bytes(r)) for d, x, r in self._db.execute(
+            "SELECT datestamp, deleted, raw FROM raw_records WHERE record_id=? ORDER BY id",
+            (record_id,))]
+
+    def count(self, source: str | None = None, *, include_deleted: bool = False) -> int:
+        """Number of records (live only unless ``include_deleted``), optionally of one source."""
+        sql = "SELECT COUNT(*) FROM records WHERE 1=1"
+        args: list = []
+        if source:
+            sql += " AND source=?"
+            args.append(source)
+        if not include_deleted:
+            sql += " AND deleted=0"
+        return int(self._db.execute(sql, args).fetchone()[0])
+
+    def record_ids(self, source: str | None = None) -> set[str]:
+        """Ids of live records, optionally of one source."""
+        if source:
+            rows = self._db.execute("SELECT id FROM records WHERE deleted=0 AND source=?", (source,))
+        else:
+            rows = self._db.execute("SELECT id FROM records WHERE deleted=0")
+        return {r[0] for r in rows}
+
+    # -- the index's change feed ----------------------------------------------------
+
+    def max_seq(self) -> int:
+        """The latest change sequence number (0 for an empty store)."""
+        return self._max_seq()
+
+    def changes_since(self, seq: int) -> Iterator[tuple[int, str, Resource | None]]:
+        """Records changed after ``seq``, in ``seq`` order.
+
+        Yields:
+            ``(seq, record_id, resource)``; ``resource`` is ``None`` when the record is
+            deleted (the index must drop it).
+        """
+        cur = self._db.execute(
+            "SELECT seq, id, deleted, resource FROM records WHERE seq > ? ORDER BY seq", (seq,))
+        for row_seq, record_id, deleted, resource in cur:
+            yield row_seq, record_id, (None if deleted or resource is None
+                                       else Resource.from_dict(json.loads(resource)))
+
+    # -- internals ------------------------------------------------------------------
+
+    def _max_seq(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+
+    def _write_state(self, state: SourceState) -> None:
+        values = asdict(replace(state))
+        values["updated_at"] = utc_now()
+        cols = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        self._db.execute(f"INSERT OR REPLACE INTO state ({cols}) VALUES ({marks})",
+                         tuple(values.values()))
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
