@@ -12,6 +12,7 @@ from importlib import resources
 
 from harvester.config import OAISource
 from harvester.replay_server import ReplayServer, recorded_responder
+from indexer.backend import SearchQuery
 
 DEMO_SOURCES = {
     "rcaap": ["rcaap-p1.xml", "rcaap-p2.xml"],
@@ -19,8 +20,11 @@ DEMO_SOURCES = {
 }
 """Demo source name → its recorded ListRecords pages, in list order."""
 
-DEMO_QUERY = "climate"
-"""The sample search run after the demo harvest."""
+DEMO_QUERIES = (
+    SearchQuery(text="climate change", limit=3),
+    SearchQuery(text="*", licences=("CC-BY-4.0", "CC-BY-NC-4.0"), limit=3),
+)
+"""The sample searches run after the demo harvest."""
 
 
 def _data(name: str) -> bytes:

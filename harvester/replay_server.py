@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -89,7 +90,8 @@ class ReplayServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
 
     @property
     def url(self) -> str:
@@ -157,7 +159,7 @@ def oai_error(code: str, message: str) -> bytes:
         '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
         f'<responseDate>{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}</responseDate>'
         '<request>http://127.0.0.1/oai</request>'
-        f'<error code="{code}">{message}</error></OAI-PMH>'
+        f'<error code="{code}">{escape(message)}</error></OAI-PMH>'
     ).encode()
 
 

@@ -1,0 +1,175 @@
+"""The ``oer`` command end to end: harvest → store → index → search, status, exit codes,
+and a harvest killed with SIGKILL after page 2 that resumes without loss or duplicates."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from harvester.cli import cli
+from harvester.replay_server import Reply, ReplayServer, recorded_responder
+from harvester.store import Store
+from oai_pages import IDENTIFY, PAGES, as_deleted, identifier, page, real_records
+
+RECORDS = real_records()
+DELETED = "oai:zenodo.org:8433364"
+LIVE_IDS = {f"zenodo:{identifier(r)}" for r in RECORDS} - {f"zenodo:{DELETED}"}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def chained_pages() -> dict[str | None, bytes]:
+    return {None: page(RECORDS[0:3], "T1", complete_list_size=9),
+            "T1": page(RECORDS[3:6], "T2", complete_list_size=9),
+            "T2": page(RECORDS[6:9], complete_list_size=9)}
+
+
+def serve(pages: dict[str | None, bytes], gate: threading.Event | None = None) -> ReplayServer:
+    """Identify + pages by token; with ``gate``, the T2 request waits until it is set."""
+
+    def respond(params: dict[str, str]) -> Reply:
+        if params["verb"] == "Identify":
+            return Reply(IDENTIFY)
+        token = params.get("resumptionToken")
+        if gate is not None and token == "T2":
+            gate.wait(30)
+        return Reply(pages[token])
+
+    return ReplayServer(respond)
+
+
+def oer(home: Path, *args: str):
+    result = CliRunner().invoke(cli, list(args), env={"OER_HOME": str(home)},
+                                catch_exceptions=False)
+    return result
+
+
+def search_json(home: Path, *args: str) -> dict:
+    result = oer(home, "search", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_harvest_then_search_json_shape(tmp_path):
+    with serve(chained_pages()) as server:
+        result = oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
+    assert result.exit_code == 0, result.output
+    assert "[zenodo] page 2: +3 records (6 total, 1 deleted; ~9 expected)" in result.stderr
+    everything = search_json(tmp_path, "*", "--limit", "50")
+    assert everything["total"] == 8
+    assert {h["id"] for h in everything["hits"]} == LIVE_IDS
+    hit = search_json(tmp_path, "PocketCoffea")["hits"][0]
+    assert hit["id"] == "zenodo:oai:zenodo.org:8435696"
+    assert hit["url"] == "https://doi.org/10.5281/zenodo.8435696"
+    assert hit["license"] == {"id": "CC-BY-4.0",
+                              "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert hit["source"] == "zenodo" and hit["score"] > 0
+    assert set(hit) >= {"id", "title", "url", "license", "language", "source", "score"}
+    by_licence = search_json(tmp_path, "*", "--license", "CC-BY-4.0", "--limit", "50")
+    assert 0 < by_licence["total"] < 8
+    assert {h["license"]["id"] for h in by_licence["hits"]} == {"CC-BY-4.0"}
+
+
+def test_status_and_exit_code_of_an_incomplete_source(tmp_path):
+    truncated = {None: page(RECORDS[0:3], complete_list_size=350)}
+    with serve(truncated) as server:
+        result = oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
+    assert result.exit_code == 1
+    assert "[zenodo] incomplete: 3 added" in result.stderr and "347 missing" in result.stderr
+    status = oer(tmp_path, "status")
+    assert status.stdout.startswith("zenodo: incomplete at ")
+    assert "3 added, 0 updated, 0 deleted, 0 unchanged; 3 records" in status.stdout
+
+
+def test_deleted_record_leaves_the_index(tmp_path):
+    with serve({None: page(RECORDS[0:3], empty_token=True)}) as server:
+        oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
+    assert search_json(tmp_path, "PocketCoffea")["total"] == 1
+    with serve({None: page([as_deleted(RECORDS[0])], empty_token=True)}) as server:
+        result = oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
+    assert result.exit_code == 0 and "-1 removed" in result.stderr
+    assert search_json(tmp_path, "PocketCoffea")["total"] == 0
+    assert search_json(tmp_path, "*")["total"] == 2
+
+
+def test_usage_and_config_errors_exit_2(tmp_path):
+    bad = tmp_path / "sources.toml"
+    bad.write_text('[sources.x]\nbase_url = "ftp://nope"\ntimeout = 3\n')
+    result = oer(tmp_path, "--config", str(bad), "harvest")
+    assert result.exit_code == 2
+    assert "sources.x.base_url" in result.stderr and "sources.x.timeout" in result.stderr
+    assert oer(tmp_path, "harvest", "--oai", "http://127.0.0.1:9/oai").exit_code == 2
+    good = tmp_path / "ok.toml"
+    good.write_text('[sources.a]\nbase_url = "http://127.0.0.1:9/oai"\n')
+    result = oer(tmp_path, "--config", str(good), "harvest", "b")
+    assert result.exit_code == 2 and "unknown source(s): b" in result.stderr
+
+
+def test_search_before_any_harvest_says_so(tmp_path):
+    result = oer(tmp_path, "search", "*")
+    assert result.exit_code == 1 and "no index yet" in result.stderr
+
+
+def test_configured_sources_file_is_harvested(tmp_path):
+    with serve(chained_pages()) as server:
+        config = tmp_path / "sources.toml"
+        config.write_text(f'[harvest]\nread_timeout_s = 5\n\n[sources.zenodo]\n'
+                          f'base_url = "{server.url}"\nmetadata_prefix = "oai_dc"\n')
+        result = oer(tmp_path, "--config", str(config), "harvest", "zenodo")
+    assert result.exit_code == 0, result.stderr
+    assert search_json(tmp_path, "*")["total"] == 8
+
+
+def test_demo_runs_offline_on_recorded_data(tmp_path):
+    result = oer(tmp_path, "demo", "--home", str(tmp_path / "demo"))
+    assert result.exit_code == 0, result.stderr
+    assert "[rcaap] complete: 103 added" in result.stderr
+    assert "[calpoly] complete: 208 added" in result.stderr
+    assert "record(s) match" in result.stdout
+    assert search_json(tmp_path / "demo", "*")["total"] == 311
+
+
+@pytest.mark.parametrize("kill_after_pages", [2])
+def test_killed_harvest_resumes_with_the_same_records(tmp_path, kill_after_pages):
+    """SIGKILL while page 3 is in flight (pages 1-2 stored), then resume."""
+    env = {**os.environ, "OER_HOME": str(tmp_path / "killed"),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    gate = threading.Event()
+    with serve(chained_pages(), gate) as server:
+        proc = subprocess.Popen([sys.executable, "-m", "harvester", "harvest", "--oai",
+                                 server.url, "--name", "zenodo"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while not any(r.get("resumptionToken") == "T2" for r in server.requests):
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        gate.set()
+        store = Store(tmp_path / "killed" / "store.sqlite")
+        state = store.load_state("zenodo")
+        assert (state.status, state.token, state.pages, state.seen) == ("incomplete", "T2", 2, 6)
+        assert len(store.record_ids()) == 5  # page 2 held the deleted header
+        store.close()
+        before = len(server.requests)
+        resumed = oer(tmp_path / "killed", "harvest", "--oai", server.url, "--name", "zenodo")
+        assert resumed.exit_code == 0, resumed.stderr
+        assert server.requests[before + 1] == {"verb": "ListRecords", "resumptionToken": "T2"}
+        assert "resuming an unfinished list at page 3" in resumed.stderr
+    with serve(chained_pages()) as server:
+        assert oer(tmp_path / "clean", "harvest", "--oai", server.url,
+                   "--name", "zenodo").exit_code == 0
+    killed, clean = (Store(tmp_path / d / "store.sqlite") for d in ("killed", "clean"))
+    assert killed.record_ids() == clean.record_ids() == LIVE_IDS
+    assert killed.count(include_deleted=True) == clean.count(include_deleted=True) == 9
+    for record_id in LIVE_IDS:
+        assert killed.raw_versions(record_id) == clean.raw_versions(record_id)
+    assert search_json(tmp_path / "killed", "*", "--limit", "50")["total"] == 8

@@ -1,0 +1,304 @@
+"""Tests of the Whoosh index backend through the IndexBackend interface."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from harvester.record import LangString, Licence, Resource
+from indexer import index_exists, open_backend
+from indexer.backend import (
+    IndexBackend,
+    IndexBackendError,
+    IndexLockedError,
+    IndexNotFoundError,
+    SearchQuery,
+)
+
+CC_BY_SA_IGO = Licence(
+    "CC-BY-SA-3.0-IGO", "https://creativecommons.org/licenses/by-sa/3.0/igo/",
+    "https://creativecommons.org/licenses/by-sa/3.0/igo/",
+)
+CC_BY_4 = Licence("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/", "CC BY 4.0")
+CC0 = Licence("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", "CC0")
+
+
+def ls(*values: str, lang: str | None = None) -> tuple[LangString, ...]:
+    return tuple(LangString(v, lang) for v in values)
+
+
+def make(
+    oai_id: str, title: str, *, description: str = "", subject: tuple[str, ...] = (),
+    creator: tuple[str, ...] = (), language: tuple[str, ...] = ("en",),
+    licence: Licence = Licence(), source: str = "unesdoc",
+) -> Resource:
+    return Resource(
+        id=f"{source}:{oai_id}", source=source, oai_identifier=oai_id,
+        datestamp="2023-05-04", title=ls(title),
+        description=ls(description) if description else (),
+        subject=ls(*subject), creator=ls(*creator), language=language,
+        date=("2019",), type=ls("Text"), license=licence,
+        url=f"https://example.org/{oai_id}",
+    )
+
+
+GUIDELINES = make(
+    "oai:unesdoc:213605", "Guidelines for open educational resources (OER) in higher education",
+    description="Guidance for governments, institutions and teaching staff on OER.",
+    subject=("Open educational resources", "Higher education"),
+    creator=("Butcher, Neil", "Kanwar, Asha"), language=("en-US",), licence=CC_BY_SA_IGO,
+)
+EDUCATION_OUVERTE = make(
+    "oai:unesdoc:373755", "Éducation ouverte et ressources éducatives libres",
+    description="Recommandation sur les ressources éducatives libres (REL).",
+    subject=("Ressources éducatives libres",), creator=("Miao, Fengchun",),
+    language=("fr",), licence=CC_BY_4, source="oerfr",
+)
+BASIC_GUIDE = make(
+    "oai:unesdoc:215804", "A basic guide to open educational resources",
+    description="A short introduction for policy makers.", creator=("Butcher, Neil",),
+    language=("en-GB",), licence=CC0,
+)
+CLIMATE = make(
+    "oai:unesdoc:000001", "Climate change education for sustainable development",
+    subject=("Climate change",), creator=("UNESCO",), language=("es",),
+)
+ALL = (GUIDELINES, EDUCATION_OUVERTE, BASIC_GUIDE, CLIMATE)
+
+
+@pytest.fixture
+def backend(tmp_path: Path):
+    b = open_backend(tmp_path / "index", lock_timeout_s=0.2)
+    assert b.upsert(ALL) == 4
+    yield b
+    b.close()
+
+
+def ids(backend: IndexBackend, text: str, **kw) -> set[str]:
+    return {h.id for h in backend.search(SearchQuery(text, limit=50, **kw)).hits}
+
+
+def test_backend_satisfies_protocol(backend) -> None:
+    assert isinstance(backend, IndexBackend)
+
+
+def test_backend_module_does_not_import_whoosh() -> None:
+    import importlib
+    import subprocess
+
+    code = "import indexer.backend, indexer.sync, search.service, sys; print('whoosh' in sys.modules)"
+    root = Path(importlib.import_module("indexer").__file__).parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_search_title_word(backend) -> None:
+    assert ids(backend, "guidelines") == {GUIDELINES.id}
+    result = backend.search(SearchQuery("guidelines"))
+    hit = result.hits[0]
+    assert result.total == 1
+    assert hit.title == GUIDELINES.first_title()
+    assert hit.url == "https://example.org/oai:unesdoc:213605"
+    assert hit.license_id == "CC-BY-SA-3.0-IGO"
+    assert hit.license_url == "https://creativecommons.org/licenses/by-sa/3.0/igo/"
+    assert hit.language == ("en-US",)
+    assert hit.source == "unesdoc"
+    assert hit.score > 0
+
+
+def test_two_words_are_anded(backend) -> None:
+    assert ids(backend, "open resources") == {GUIDELINES.id, BASIC_GUIDE.id}
+    assert ids(backend, "basic resources") == {BASIC_GUIDE.id}
+    assert ids(backend, "basic climate") == set()
+
+
+def test_stemming(backend) -> None:
+    assert ids(backend, "guideline") == {GUIDELINES.id}
+
+
+@pytest.mark.parametrize("text", ["Éducation ouverte", "education ouverte", "EDUCATION OUVERTE",
+                                  "éducatives", "educatives libres"])
+def test_accent_and_case_folding(backend, text) -> None:
+    assert EDUCATION_OUVERTE.id in ids(backend, text)
+
+
+def test_accented_query_matches_unaccented_text(backend) -> None:
+    assert ids(backend, "clìmate chánge") == {CLIMATE.id}
+
+
+def test_search_by_creator(backend) -> None:
+    assert ids(backend, "Butcher") == {GUIDELINES.id, BASIC_GUIDE.id}
+    assert ids(backend, "Miao") == {EDUCATION_OUVERTE.id}
+
+
+def test_title_boost_ranks_title_match_first(tmp_path) -> None:
+    in_title = make("t", "Open textbooks for mathematics", description="Algebra and geometry.")
+    in_desc = make("d", "Algebra course notes", description="Links to open textbooks.")
+    with open_backend(tmp_path / "ix") as b:
+        b.upsert([in_desc, in_title])
+        hits = b.search(SearchQuery("textbooks")).hits
+    assert [h.id for h in hits] == [in_title.id, in_desc.id]
+    assert hits[0].score > hits[1].score
+
+
+def test_licence_filter_is_or_of_ids(backend) -> None:
+    got = ids(backend, "*", licences=("CC-BY-SA-3.0-IGO", "CC0-1.0"))
+    assert got == {GUIDELINES.id, BASIC_GUIDE.id}
+    assert ids(backend, "*", licences=("cc-by-4.0",)) == {EDUCATION_OUVERTE.id}
+    assert ids(backend, "*", licences=("unknown",)) == {CLIMATE.id}
+    assert ids(backend, "guidelines", licences=("CC0-1.0",)) == set()
+
+
+def test_language_filter_primary_subtag(backend) -> None:
+    assert ids(backend, "*", language="en") == {GUIDELINES.id, BASIC_GUIDE.id}
+    assert ids(backend, "*", language="en-US") == {GUIDELINES.id}
+    assert ids(backend, "*", language="EN-gb") == {BASIC_GUIDE.id}
+    assert ids(backend, "*", language="fr") == {EDUCATION_OUVERTE.id}
+    assert ids(backend, "*", language="de") == set()
+
+
+def test_filters_combine(backend) -> None:
+    got = ids(backend, "open", licences=("CC0-1.0", "CC-BY-4.0"), language="en")
+    assert got == {BASIC_GUIDE.id}
+
+
+@pytest.mark.parametrize("text", ["*", "", "   "])
+def test_match_all_total_is_exact_beyond_limit(backend, text) -> None:
+    result = backend.search(SearchQuery(text, limit=2))
+    assert result.total == 4
+    assert len(result.hits) == 2
+
+
+def test_total_counts_filtered_matches_beyond_limit(backend) -> None:
+    # "education" stems to "educ": GUIDELINES ("higher education") and BASIC_GUIDE
+    # ("educational"); EDUCATION_OUVERTE (fr) and CLIMATE (es) are filtered out.
+    result = backend.search(SearchQuery("education", language="en", limit=1))
+    assert result.total == 2
+    assert len(result.hits) == 1
+    assert result.hits[0].id in {GUIDELINES.id, BASIC_GUIDE.id}
+
+
+@pytest.mark.parametrize("text", ['"unclosed phrase', "(open OR", "title:", "AND", "OR OR NOT",
+                                  "^^^", "[a TO", "educ~~~", "*:*", "\\", "open)", "foo:bar",
+                                  "-", "?", "title:(", "{", "a AND (b OR"])
+def test_malformed_query_does_not_raise(backend, text) -> None:
+    result = backend.search(SearchQuery(text))
+    assert result.total >= 0
+    assert len(result.hits) == min(result.total, 10)
+
+
+@pytest.mark.parametrize("text", ['"open educational', "(open OR", "open)"])
+def test_malformed_query_still_finds_its_words(backend, text) -> None:
+    assert ids(backend, text) == {GUIDELINES.id, BASIC_GUIDE.id}
+
+
+def test_delete_removes(backend) -> None:
+    assert backend.delete([GUIDELINES.id, "unesdoc:no-such-record"]) == 1
+    assert backend.count() == 3
+    assert ids(backend, "guidelines") == set()
+    assert backend.delete([GUIDELINES.id]) == 0
+
+
+def test_upsert_same_id_twice_keeps_one(backend) -> None:
+    renamed = make("oai:unesdoc:213605", "Lignes directrices pour les REL", language=("fr",))
+    assert backend.upsert([renamed]) == 1
+    assert backend.count() == 4
+    assert ids(backend, "guidelines") == set()
+    assert ids(backend, "lignes directrices") == {GUIDELINES.id}
+    # the same id twice within one batch: last one wins, one document
+    assert backend.upsert([GUIDELINES, renamed, GUIDELINES]) == 1
+    assert backend.count() == 4
+    assert ids(backend, "guidelines") == {GUIDELINES.id}
+
+
+def test_clear_empties_and_resets_last_seq(backend) -> None:
+    backend.set_last_seq(9)
+    backend.clear()
+    assert backend.count() == 0
+    assert backend.search(SearchQuery("*")).total == 0
+    assert backend.last_seq == 0
+
+
+def test_last_seq_persists_across_reopen(tmp_path) -> None:
+    index_dir = tmp_path / "ix"
+    b = open_backend(index_dir)
+    assert b.last_seq == 0
+    b.upsert([CLIMATE])
+    b.set_last_seq(42)
+    b.close()
+    assert (index_dir / "last_seq.json").read_text() == '{"last_seq": 42}'
+    assert not list(index_dir.glob("*.tmp"))
+    b2 = open_backend(index_dir)
+    assert b2.last_seq == 42
+    assert b2.count() == 1
+    b2.close()
+
+
+def test_set_last_seq_rejects_negative(backend) -> None:
+    with pytest.raises(ValueError):
+        backend.set_last_seq(-1)
+
+
+def test_corrupt_last_seq_file_raises(tmp_path) -> None:
+    with open_backend(tmp_path / "ix") as b:
+        (tmp_path / "ix" / "last_seq.json").write_text("{not json")
+        with pytest.raises(IndexBackendError):
+            _ = b.last_seq
+
+
+def test_second_writer_gets_index_locked_error(tmp_path) -> None:
+    index_dir = tmp_path / "ix"
+    first = open_backend(index_dir, lock_timeout_s=0.2)
+    second = open_backend(index_dir, lock_timeout_s=0.2)
+    inside, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def slow_batch():
+        yield CLIMATE
+        inside.set()
+        release.wait(10)
+
+    def run_first() -> None:
+        try:
+            first.upsert(slow_batch())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=run_first)
+    t.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(IndexLockedError) as info:
+            second.upsert([GUIDELINES])
+        assert isinstance(info.value, IndexBackendError)
+        assert info.value.index_dir == index_dir
+        with pytest.raises(IndexLockedError):
+            second.delete([CLIMATE.id])
+    finally:
+        release.set()
+        t.join(10)
+    assert not errors
+    # lock released: the second writer now succeeds and sees the first one's commit
+    assert second.upsert([GUIDELINES]) == 1
+    assert second.count() == 2
+    first.close()
+    second.close()
+
+
+def test_index_exists_and_create_false(tmp_path) -> None:
+    index_dir = tmp_path / "ix"
+    assert not index_exists(index_dir)
+    with pytest.raises(IndexNotFoundError):
+        open_backend(index_dir, create=False)
+    assert not index_dir.exists()
+    open_backend(index_dir).close()
+    assert index_exists(index_dir)
+
+
+def test_search_query_rejects_bad_limit() -> None:
+    with pytest.raises(ValueError):
+        SearchQuery("x", limit=0)
