@@ -7,10 +7,8 @@ Data goes to stdout, progress and diagnostics to stderr. Exit status: 0 all fine
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,41 +16,16 @@ from pathlib import Path
 import click
 
 from harvester import __version__
-from harvester.config import DEFAULT_CONFIG, Config, load_config, make_source, oer_home
+from harvester.cli_common import Home, config_from, home_from
+from harvester.config import DEFAULT_CONFIG, Config, make_source
 from harvester.errors import ConfigError
 from harvester.oai_harvest import RunReport, harvest_source
 from harvester.store import Store
 from indexer import open_backend
-from indexer.backend import IndexNotFoundError, SearchQuery
 from indexer.sync import sync_index
-from search.service import search as run_search
+from search.cli_search import print_search, search_command
 
 log = logging.getLogger("harvester")
-
-
-class Home:
-    """The paths under ``OER_HOME``: ``store.sqlite``, ``index/``, ``logs/oer.log``."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.store = root / "store.sqlite"
-        self.index = root / "index"
-        self.logs = root / "logs"
-
-
-def _setup_logging(home: Home, verbose: bool) -> None:
-    home.logs.mkdir(parents=True, exist_ok=True)
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    file_handler = logging.FileHandler(home.logs / "oer.log", encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.INFO if verbose else logging.ERROR)
-    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    root.addHandler(file_handler)
-    root.addHandler(console)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88})
@@ -69,24 +42,6 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
     deferred, 2 usage or configuration error.
     """
     ctx.obj = {"config_path": config_path, "verbose": verbose}
-
-
-def _home(ctx: click.Context, root: Path | None = None) -> Home:
-    home = Home(root or oer_home())
-    _setup_logging(home, ctx.obj["verbose"])
-    return home
-
-
-def _config(ctx: click.Context, required: bool) -> Config:
-    path = ctx.obj["config_path"]
-    if path is None:
-        if not DEFAULT_CONFIG.exists() and not required:
-            return Config()
-        path = DEFAULT_CONFIG
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
 
 
 def _harvest_and_index(home: Home, sources, config: Config, *, full: bool,
@@ -142,13 +97,13 @@ def harvest(ctx: click.Context, source_names: tuple[str, ...], oai_url: str | No
             raise click.UsageError("--oai needs --name")
         if source_names:
             raise click.UsageError("give either --oai or SOURCE names, not both")
-        config = _config(ctx, required=False)
+        config = config_from(ctx, required=False)
         try:
             sources = [make_source(name, oai_url, metadata_prefix, set_spec)]
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from exc
     else:
-        config = _config(ctx, required=True)
+        config = config_from(ctx, required=True)
         unknown = [n for n in source_names if n not in config.sources]
         if unknown:
             raise click.UsageError(f"unknown source(s): {', '.join(unknown)} "
@@ -156,48 +111,11 @@ def harvest(ctx: click.Context, source_names: tuple[str, ...], oai_url: str | No
         sources = [config.sources[n] for n in source_names] or list(config.sources.values())
         if not sources:
             raise click.UsageError("no sources configured")
-    reports = _harvest_and_index(_home(ctx), sources, config, full=full, from_date=from_date)
+    reports = _harvest_and_index(home_from(ctx), sources, config, full=full, from_date=from_date)
     for report in reports:
         click.echo(_summary(report), err=True)
     if not all(r.ok for r in reports):
         ctx.exit(1)
-
-
-@cli.command("search")
-@click.argument("query")
-@click.option("--license", "licences", multiple=True, metavar="ID",
-              help="Only this licence id (repeatable, OR), e.g. CC-BY-4.0 or unknown.")
-@click.option("--lang", help="Only this language (BCP 47; 'en' also matches 'en-US').")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="Number of hits.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
-@click.pass_context
-def search_command(ctx: click.Context, query: str, licences: tuple[str, ...], lang: str | None,
-                   limit: int, fmt: str) -> None:
-    """Search the index. QUERY '*' matches every record."""
-    _print_search(_home(ctx), SearchQuery(text=query, licences=licences, language=lang,
-                                          limit=limit), fmt)
-
-
-def _print_search(home: Home, query: SearchQuery, fmt: str) -> None:
-    try:
-        result = run_search(home.index, query)
-    except IndexNotFoundError as exc:
-        raise click.ClickException(f"no index yet under {home.root}: run `oer harvest` "
-                                   "(or `oer demo`) first") from exc
-    if fmt == "json":
-        click.echo(json.dumps({"total": result.total, "hits": [
-            {"id": h.id, "title": h.title, "url": h.url,
-             "license": {"id": h.license_id, "url": h.license_url},
-             "language": h.language[0] if h.language else None, "languages": list(h.language),
-             "source": h.source, "score": round(h.score, 4)} for h in result.hits]},
-            ensure_ascii=False))
-        return
-    click.echo(f"{result.total:,} record(s) match; showing {len(result.hits)}")
-    for h in result.hits:
-        click.echo(f"- {h.title or '(no title)'}")
-        click.echo(f"  {h.license_id}  {', '.join(h.language) or '-'}  {h.source}  {h.url or h.id}")
 
 
 @cli.command()
@@ -208,7 +126,7 @@ def status(ctx: click.Context) -> None:
     For each source: status, records added/updated/deleted/unchanged, when, and why a
     run is not complete.
     """
-    home = _home(ctx)
+    home = home_from(ctx)
     if not home.store.exists():
         click.echo("no harvest yet (store not found under OER_HOME)")
         return
@@ -236,7 +154,7 @@ def index(ctx: click.Context, rebuild: bool) -> None:
     The index can always be rebuilt from the store: --rebuild does that.
     """
     from indexer.sync import rebuild_index
-    home = _home(ctx)
+    home = home_from(ctx)
     store = Store(home.store)
     backend = open_backend(home.index)
     try:
@@ -261,7 +179,7 @@ def demo(ctx: click.Context, home_dir: Path | None) -> None:
     if home_dir is None:
         home_dir = (Path(os.environ["OER_HOME"]) if os.environ.get("OER_HOME")
                     else Path(tempfile.mkdtemp(prefix="oer-demo-")))
-    home = _home(ctx, home_dir)
+    home = home_from(ctx, home_dir)
     click.echo(f"demo OER_HOME: {home.root}", err=True)
     with ExitStack() as stack:
         sources = start_demo_servers(stack)
@@ -271,10 +189,14 @@ def demo(ctx: click.Context, home_dir: Path | None) -> None:
     for query in DEMO_QUERIES:
         flags = "".join(f" --license {lic}" for lic in query.licences)
         click.echo(f"\n$ oer search {query.text!r}{flags} --limit {query.limit}")
-        _print_search(home, query, "table")
+        print_search(home, query, "table")
     click.echo(f"\nTry: OER_HOME={home.root} oer search '*' --license CC-BY-4.0", err=True)
     if not all(r.ok for r in reports):
         ctx.exit(1)
+
+
+# -- commands defined in other modules ------------------------------------------------
+cli.add_command(search_command)
 
 
 def main() -> None:

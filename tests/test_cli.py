@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from harvester.cli import cli
-from harvester.replay_server import Reply, ReplayServer, recorded_responder
+from harvester.replay_server import Reply, ReplayServer
 from harvester.store import Store
-from oai_pages import IDENTIFY, PAGES, as_deleted, identifier, page, real_records
+from oai_pages import IDENTIFY, as_deleted, identifier, page, real_records
 
 RECORDS = real_records()
 DELETED = "oai:zenodo.org:8433364"

@@ -1,0 +1,62 @@
+"""What every ``oer`` subcommand shares: the paths under ``OER_HOME``, logging, config."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from harvester.config import DEFAULT_CONFIG, Config, load_config, oer_home
+from harvester.errors import ConfigError
+
+
+class Home:
+    """The paths under ``OER_HOME``: ``store.sqlite``, ``index/``, ``logs/oer.log``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.store = root / "store.sqlite"
+        self.index = root / "index"
+        self.logs = root / "logs"
+
+
+def setup_logging(home: Home, verbose: bool) -> None:
+    """Log INFO and up to ``logs/oer.log``; errors (or INFO with ``-v``) to stderr."""
+    home.logs.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    file_handler = logging.FileHandler(home.logs / "oer.log", encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.INFO if verbose else logging.ERROR)
+    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root.addHandler(file_handler)
+    root.addHandler(console)
+
+
+def home_from(ctx: click.Context, root: Path | None = None) -> Home:
+    """The ``OER_HOME`` paths (or ``root``), with logging set up for this command."""
+    home = Home(root or oer_home())
+    setup_logging(home, ctx.obj["verbose"])
+    return home
+
+
+def config_from(ctx: click.Context, required: bool) -> Config:
+    """The sources file given by ``oer --config``, else ``config/sources.toml``.
+
+    Raises:
+        click.UsageError: the file is invalid, or missing while ``required`` (exit 2).
+    """
+    path = ctx.obj["config_path"]
+    if path is None:
+        if not DEFAULT_CONFIG.exists() and not required:
+            return Config()
+        path = DEFAULT_CONFIG
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
