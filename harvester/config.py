@@ -60,6 +60,7 @@ class OAISource(_Frozen):
         metadata_prefix: OAI-PMH ``metadataPrefix`` to harvest (``oai_dc``).
         set_spec: Optional ``setSpec`` to harvest only one set.
         until: Optional ``until`` bound (YYYY-MM-DD or full UTC datestamp).
+        skip_identifiers: OAI identifiers never to store (known poison records).
     """
 
     name: str
@@ -67,6 +68,7 @@ class OAISource(_Frozen):
     metadata_prefix: str = "oai_dc"
     set_spec: str | None = None
     until: str | None = None
+    skip_identifiers: frozenset[str] = frozenset()
 
     @field_validator("name")
     @classmethod

@@ -25,8 +25,8 @@ import requests
 from sickle import Sickle
 
 from harvester import __version__
-from harvester.errors import (HTTPStatusError, OAIProtocolError, ResponseError,
-                              RetryLaterError, TransportError)
+from harvester.errors import (HTTPStatusError, NotOAIResponseError, OAIProtocolError,
+                              ResponseError, RetryLaterError, TransportError)
 from harvester.oai_response import OAIPage, parse_response
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class OAIClient:
             headers={"User-Agent": self.settings.user_agent},
         )
         self.requests_sent = 0
+        self._redirect_logged = False
 
     def request(self, verb: str, **params: str) -> OAIPage:
         """Send ``verb`` with ``params`` and return the validated response.
@@ -142,9 +143,11 @@ class OAIClient:
         Raises:
             OAIProtocolError: the server answered with an OAI-PMH error (any HTTP status).
             RetryLaterError: a ``Retry-After`` longer than ``max_retry_after_s``.
-            TransportError: connection errors/timeouts after the retry budget.
+            TransportError: connection errors, timeouts, truncated bodies after the
+                retry budget.
             HTTPStatusError: other HTTP errors after the retry budget.
-            ResponseError: the body is not a valid, safe OAI-PMH response.
+            NotOAIResponseError: the body is not OAI-PMH XML, after the retry budget.
+            UnsafeXMLError: DOCTYPE/entities or oversize (not retried).
         """
         args = {"verb": verb, **params}
         url = f"{self.base_url}?{urlencode(args)}"
@@ -155,7 +158,8 @@ class OAIClient:
             try:
                 response = self._send(args)
             except (requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
+                    requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:
                 if attempt > policy.max_retries:
                     raise TransportError(f"{type(exc).__name__} after {attempt} tries: {exc}",
                                          url=url) from exc
@@ -183,8 +187,25 @@ class OAIClient:
             if status >= 400:
                 self._raise_for_body(response, verb, url)
                 raise HTTPStatusError(f"HTTP {status}", status=status, url=url)
-            return parse_response(response.content, verb=verb, url=url, http_status=status,
-                                  content_type=response.headers.get("Content-Type"))
+            self._note_redirect(response)
+            try:
+                return parse_response(response.content, verb=verb, url=url, http_status=status,
+                                      content_type=response.headers.get("Content-Type"))
+            except NotOAIResponseError as exc:
+                # a truncated page (C20) or a maintenance page (C14): retry, never accept
+                if attempt > policy.max_retries:
+                    raise
+                wait = policy.backoff_s(attempt)
+                log.warning("%s: %s; retry %d in %.1f s", url, exc, attempt, wait)
+                self._sleep(wait)
+
+    def _note_redirect(self, response: requests.Response) -> None:
+        """Log once when the base URL redirects elsewhere (C16); requests follows GET redirects."""
+        if response.history and not self._redirect_logged:
+            self._redirect_logged = True
+            new_base = response.url.split("?", 1)[0]
+            log.warning("%s redirects to %s (HTTP %d); update the source's base_url",
+                        self.base_url, new_base, response.history[0].status_code)
 
     def _send(self, args: dict[str, str]) -> requests.Response:
         self.requests_sent += 1

@@ -27,11 +27,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from harvester.config import HarvestSettings, OAISource
-from harvester.errors import ConfigError, HarvestError, OAIProtocolError, RetryLaterError
+from harvester.errors import (ConfigError, HarvestError, HTTPStatusError, OAIProtocolError,
+                              RetryLaterError, TransportError)
+from harvester.oai_fallback import fetch_by_identifiers
 from harvester.oai_client import ClientSettings, OAIClient, RetryPolicy
 from harvester.oai_dc import map_oai_dc
 from harvester.oai_response import OAIPage, OAIRecord
-from harvester.store import RunCounts, SourceState, Store, StoredItem
+from harvester.store import QuarantineItem, RunCounts, SourceState, Store, StoredItem
 
 log = logging.getLogger(__name__)
 
@@ -241,19 +243,20 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
                     tokens.clear()
                     continue
                 raise
-            items, page_skipped = _items(source, page, mapper)
+            items, page_skipped, quarantine = _items(source, page, mapper)
             skipped += page_skipped
             token = page.token
             next_token = token.value if token is not None and token.value else None
             if token is not None and token.complete_list_size is not None:
                 expected = token.complete_list_size
-            pages, run_pages, seen = pages + 1, run_pages + 1, seen + len(page.records)
+            on_page = len(page.records) + len(page.quarantined)
+            pages, run_pages, seen = pages + 1, run_pages + 1, seen + on_page
             repeated = next_token is not None and (next_token in tokens
                                                    or next_token == params.get("resumptionToken"))
             state = replace(state, token=None if repeated else next_token, pages=pages, seen=seen)
-            counts += store.save_page(run_id, items, state)
-            progress(_progress_line(source.name, pages, len(page.records), seen, counts, expected))
-            empty_pages = empty_pages + 1 if not page.records else 0
+            counts += store.save_page(run_id, items, state, quarantine)
+            progress(_progress_line(source.name, pages, on_page, seen, counts, expected))
+            empty_pages = empty_pages + 1 if not on_page else 0
             if next_token is None:
                 if expected is not None and seen < expected:
                     outcome = ("incomplete", f"list ended without a resumptionToken after "
@@ -269,6 +272,23 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
                 break
             tokens.add(next_token)
             params = {"resumptionToken": next_token}
+    except (HTTPStatusError, TransportError) as exc:
+        progress(f"[{source.name}] ListRecords keeps failing ({exc}); falling back to "
+                 "ListIdentifiers + GetRecord for the same window")
+        try:
+            result = fetch_by_identifiers(
+                client, source, store, run_id, state, _first_params(source, list_from, list_until),
+                lambda rec: _to_item(source, rec, "UTF-8", mapper), progress)
+        except HarvestError as exc2:
+            outcome = _failure(exc2)
+        else:
+            counts += result.counts
+            degraded = (f"degraded: ListRecords failed ({type(exc).__name__}: {exc}); "
+                        f"{result.listed:,} identifiers listed, {result.fetched:,} records "
+                        "fetched by GetRecord")
+            status = ("complete" if result.complete
+                      else "failed" if result.listed == 0 else "incomplete")  # C11: server down
+            outcome = (status, degraded + (f"; {result.message}" if result.message else ""), None)
     except HarvestError as exc:
         outcome = _failure(exc)
     return _finish(store, run_id, source, state, outcome, counts, run_pages, skipped, expected,
@@ -287,31 +307,53 @@ def _first_params(source: OAISource, list_from: str | None,
     return params
 
 
-def _items(source: OAISource, page: OAIPage, mapper: Callable) -> tuple[list[StoredItem], int]:
-    """Map a page's records one by one; a record that fails is logged and skipped."""
+def _items(source: OAISource, page: OAIPage, mapper: Callable
+           ) -> tuple[list[StoredItem], int, list[QuarantineItem]]:
+    """Map a page's records one by one.
+
+    Returns:
+        (records to store, records skipped, records quarantined). Skipped: on the
+        source's skip list, or a header without identifier or metadata (C25).
+        Quarantined: unreadable (C26) or failing to map, kept with the reason.
+    """
     items, skipped = [], 0
+    quarantine = [QuarantineItem(q.identifier, q.reason, q.raw) for q in page.quarantined]
+    for q in page.quarantined:
+        log.warning("[%s] quarantined %s: %s", source.name, q.identifier or "a record", q.reason)
     for rec in page.records:
-        if not rec.identifier:
-            log.warning("[%s] skipped a record without header identifier", source.name)
+        item = _to_item(source, rec, page.encoding, mapper)
+        if item is None:
             skipped += 1
-            continue
-        record_id = f"{source.name}:{rec.identifier}"
-        resource = None
-        if not rec.deleted:
-            if rec.metadata is None:
-                log.warning("[%s] skipped %s: no metadata and not deleted", source.name,
-                            rec.identifier)
-                skipped += 1
-                continue
-            try:
-                resource = mapper(rec.metadata, source=source.name, oai_identifier=rec.identifier,
-                                  datestamp=rec.datestamp, set_specs=rec.set_specs)
-            except Exception:  # one bad record never stops a harvest
-                log.exception("[%s] skipped %s: mapping failed", source.name, rec.identifier)
-                skipped += 1
-                continue
-        items.append(_stored(record_id, rec, page.encoding, resource))
-    return items, skipped
+        elif isinstance(item, QuarantineItem):
+            quarantine.append(item)
+        else:
+            items.append(item)
+    return items, skipped, quarantine
+
+
+def _to_item(source: OAISource, rec: OAIRecord, encoding: str,
+             mapper: Callable) -> StoredItem | QuarantineItem | None:
+    """One record → what the store takes; ``None`` when it is skipped (logged)."""
+    if not rec.identifier or rec.identifier in source.skip_identifiers:
+        log.warning("[%s] skipped %s", source.name,
+                    f"{rec.identifier}: on the skip list" if rec.identifier
+                    else "a record without header identifier")
+        return None
+    if rec.repairs:
+        log.warning("[%s] %s repaired: %s", source.name, rec.identifier, "; ".join(rec.repairs))
+    resource = None
+    if not rec.deleted:
+        if rec.metadata is None:
+            log.warning("[%s] skipped %s: no metadata and not deleted", source.name,
+                        rec.identifier)
+            return None
+        try:
+            resource = mapper(rec.metadata, source=source.name, oai_identifier=rec.identifier,
+                              datestamp=rec.datestamp, set_specs=rec.set_specs)
+        except Exception as exc:  # one bad record never stops a harvest
+            log.exception("[%s] quarantined %s: mapping failed", source.name, rec.identifier)
+            return QuarantineItem(rec.identifier, f"mapping failed: {exc!r}", rec.raw)
+    return _stored(f"{source.name}:{rec.identifier}", rec, encoding, resource)
 
 
 def _stored(record_id: str, rec: OAIRecord, encoding: str, resource) -> StoredItem:
@@ -342,8 +384,10 @@ def _finish(store: Store, run_id: int, source: OAISource, state: SourceState,
     elif status == "incomplete" and message:
         state = replace(state, token=None)  # a broken list is restarted next time, not resumed
     state = replace(state, status=status, not_before=not_before, run_id=run_id)
-    if skipped:
-        message = f"{message + '; ' if message else ''}{skipped} record(s) skipped"
+    notes = [f"{n} record(s) {what}" for n, what in ((skipped, "skipped"),
+                                                      (counts.quarantined, "quarantined")) if n]
+    if notes:
+        message = "; ".join(([message] if message else []) + notes)
     store.finish_run(run_id, status, message, state)
     if message:
         log.warning("[%s] %s: %s", source.name, status, message)
@@ -353,8 +397,9 @@ def _finish(store: Store, run_id: int, source: OAISource, state: SourceState,
 def _progress_line(name: str, page: int, on_page: int, seen: int, counts: RunCounts,
                    expected: int | None) -> str:
     tail = f"; ~{expected:,} expected" if expected is not None else ""
+    held = f", {counts.quarantined:,} quarantined" if counts.quarantined else ""
     return (f"[{name}] page {page}: +{on_page:,} records "
-            f"({seen:,} total, {counts.deleted:,} deleted{tail})")
+            f"({seen:,} total, {counts.deleted:,} deleted{held}{tail})")
 
 
 def _now_iso() -> str:

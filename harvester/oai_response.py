@@ -1,12 +1,18 @@
 """Validate and read one OAI-PMH response body, strictly and safely.
 
-No record is trusted before the whole page is validated: the root element must be
-``OAI-PMH`` in the OAI-PMH namespace and hold the verb's element or ``<error>``
-elements (OAI-PMH 2.0 §3.2, §3.6). Parsing is strict (no recover mode), with entity
-expansion, DTD loading and network access off; a DOCTYPE is refused outright (case C21).
+The body is first repaired at byte level (:mod:`harvester.oai_sanitise`: compression,
+encoding, characters outside XML 1.0; each repair reported). No record is trusted
+before the page is validated: the root element must be ``OAI-PMH`` in the OAI-PMH
+namespace and hold the verb's element or ``<error>`` elements (OAI-PMH 2.0 §3.2,
+§3.6). Parsing is strict (no recover mode), with entity expansion, DTD loading and
+network access off; a DOCTYPE is refused outright (case C21).
 
-Records are then read one by one, and each keeps the exact bytes it had in the
-response (located with expat's byte offsets), for the store's raw copy.
+Records are then read one by one, and each keeps its exact bytes in the (repaired)
+response, located with expat's byte offsets, for the store's raw copy. When one
+record's XML is broken (case C26), the page is split at its ``<record>`` elements: the
+envelope (token, responseDate) must still parse strictly, each record is parsed on its
+own, and a record that fails is returned as :class:`Quarantined` with its reason and
+bytes, so one poison record never costs the rest of the page.
 
 Ref: OAI-PMH 2.0, http://www.openarchives.org/OAI/openarchivesprotocol.html
 """
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from harvester.errors import NotOAIResponseError, OAIProtocolError, UnsafeXMLError
+from harvester.oai_sanitise import Repair, sanitise
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _Q = "{" + OAI_NS + "}"
@@ -62,6 +69,8 @@ class OAIRecord:
         namespaces: The namespace declarations in scope at the record, as
             ``prefix -> URI`` (prefix ``None`` is the default namespace), so ``raw``
             can be re-parsed on its own.
+        repairs: What the sanitiser changed inside this record (e.g.
+            ``"illegal-char U+0001"``), empty for most records.
     """
 
     identifier: str
@@ -71,6 +80,22 @@ class OAIRecord:
     metadata: etree._Element | None
     raw: bytes
     namespaces: dict[str | None, str]
+    repairs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A record that could not be read, kept with why (case C26).
+
+    Attributes:
+        identifier: Its header identifier when one could be found, else ``None``.
+        reason: Why it was set aside (the parser's message).
+        raw: Its bytes as they were in the response.
+    """
+
+    identifier: str | None
+    reason: str
+    raw: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +108,11 @@ class OAIPage:
         element: The verb's element (e.g. ``<ListRecords>``).
         records: The page's records, in document order (empty for other verbs).
         token: The resumption token, or ``None`` when the element is absent.
-        encoding: The document encoding lxml used.
+        encoding: The encoding that decoded the body (``"utf-8+windows-1252"`` when
+            invalid bytes fell back, case C19).
+        quarantined: Records that could not be parsed (case C26).
+        repairs: Every byte-level repair made to the body.
+        compression: ``gzip``/``zlib`` when the body came compressed without saying so.
     """
 
     verb: str
@@ -92,6 +121,9 @@ class OAIPage:
     records: tuple[OAIRecord, ...]
     token: ResumptionToken | None
     encoding: str
+    quarantined: tuple[Quarantined, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+    compression: str | None = None
 
 
 def parse_response(body: bytes, *, verb: str, url: str | None = None,
@@ -122,14 +154,29 @@ def parse_response(body: bytes, *, verb: str, url: str | None = None,
                              f"{MAX_BODY_BYTES:,}-byte cap ({described})", url=url)
     if not body.strip():
         raise NotOAIResponseError(f"not an OAI-PMH response: empty body ({described})", url=url)
-    if _DOCTYPE.search(body, 0, _prolog_end(body)):
+    try:
+        clean = sanitise(body)
+    except UnsafeXMLError as exc:
+        raise UnsafeXMLError(f"{exc} ({described})", url=url) from exc
+    data = clean.body
+    if _DOCTYPE.search(data, 0, _prolog_end(data)):
         raise UnsafeXMLError(f"refused: DOCTYPE/ENTITY declaration in response ({described})",
                              url=url)
+    quarantined: tuple[Quarantined, ...] = ()
+    spans: list[tuple[int, int]] | None = None
     try:
-        root = etree.fromstring(body, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise NotOAIResponseError(f"not an OAI-PMH response: XML error {exc} ({described})",
-                                  url=url) from exc
+        split = _split_records(data) if verb in ("ListRecords", "GetRecord") else None
+        if not split:
+            raise NotOAIResponseError(f"not an OAI-PMH response: XML error {exc} ({described})",
+                                      url=url) from exc
+        envelope, spans = split
+        try:
+            root = etree.fromstring(envelope, _PARSER)
+        except etree.XMLSyntaxError as exc2:
+            raise NotOAIResponseError(
+                f"not an OAI-PMH response: XML error {exc2} ({described})", url=url) from exc2
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise UnsafeXMLError(f"refused: DTD in response ({described})", url=url)
@@ -149,38 +196,125 @@ def parse_response(body: bytes, *, verb: str, url: str | None = None,
     response_date = (root.findtext(_Q + "responseDate") or "").strip()
     records: tuple[OAIRecord, ...] = ()
     if verb in ("ListRecords", "GetRecord"):
-        records = _read_records(body, element)
+        if spans is None:
+            records = _read_records(data, element, clean.repairs)
+        else:
+            records, quarantined = _read_split_records(data, spans, root.nsmap, clean.repairs)
     return OAIPage(verb=verb, response_date=response_date, element=element,
-                   records=records, token=_read_token(element),
-                   encoding=docinfo.encoding or "UTF-8")
+                   records=records, token=_read_token(element), encoding=clean.encoding,
+                   quarantined=quarantined, repairs=clean.repairs,
+                   compression=clean.compression)
 
 
-def _read_records(body: bytes, element: etree._Element) -> tuple[OAIRecord, ...]:
+def _read_records(body: bytes, element: etree._Element,
+                  repairs: tuple[Repair, ...]) -> tuple[OAIRecord, ...]:
     record_elements = element.findall(_Q + "record")
-    spans = _record_spans(body)
+    spans: list = _record_spans(body)
     if len(spans) != len(record_elements):
         spans = [None] * len(record_elements)  # fall back to serialising each element
     out = []
     for rec, span in zip(record_elements, spans):
-        header = rec.find(_Q + "header")
-        if header is None:
-            continue  # no header: nothing identifies it (issue 4 adds quarantine)
-        metadata = rec.find(_Q + "metadata")
-        payload = None
-        if metadata is not None:
-            children = [c for c in metadata if isinstance(c.tag, str)]
-            payload = children[0] if children else None
         raw = body[span[0]:span[1]] if span else etree.tostring(rec)
-        out.append(OAIRecord(
-            identifier=(header.findtext(_Q + "identifier") or "").strip(),
-            datestamp=(header.findtext(_Q + "datestamp") or "").strip(),
-            set_specs=tuple((s.text or "").strip() for s in header.findall(_Q + "setSpec")),
-            deleted=header.get("status") == "deleted",
-            metadata=payload,
-            raw=raw,
-            namespaces=dict(rec.nsmap),
-        ))
+        record = _record(rec, raw, _repairs_in(repairs, span))
+        if record is not None:
+            out.append(record)
     return tuple(out)
+
+
+def _record(rec: etree._Element, raw: bytes, repairs: tuple[str, ...]) -> OAIRecord | None:
+    header = rec.find(_Q + "header")
+    if header is None:
+        return None
+    metadata = rec.find(_Q + "metadata")
+    payload = None
+    if metadata is not None:
+        children = [c for c in metadata if isinstance(c.tag, str)]
+        payload = children[0] if children else None
+    return OAIRecord(
+        identifier=(header.findtext(_Q + "identifier") or "").strip(),
+        datestamp=(header.findtext(_Q + "datestamp") or "").strip(),
+        set_specs=tuple((s.text or "").strip() for s in header.findall(_Q + "setSpec")),
+        deleted=header.get("status") == "deleted",
+        metadata=payload,
+        raw=raw,
+        namespaces=dict(rec.nsmap),
+        repairs=repairs,
+    )
+
+
+def _repairs_in(repairs: tuple[Repair, ...], span: tuple[int, int] | None) -> tuple[str, ...]:
+    if not repairs or span is None:
+        return ()
+    return tuple(f"{r.kind} {r.detail}" for r in repairs if span[0] <= r.offset < span[1])
+
+
+_RECORD_TAG = re.compile(rb"<(/?)((?:[A-Za-z_][\w.-]*:)?record)(?=[\s>/])")
+_IDENTIFIER = re.compile(rb"<(?:[\w.-]+:)?identifier>\s*([^<\s]+)\s*</(?:[\w.-]+:)?identifier>")
+
+
+def _split_records(body: bytes) -> tuple[bytes, list[tuple[int, int]]] | None:
+    """Cut a page that does not parse into its envelope and its top-level records.
+
+    Returns:
+        (the body with every record removed, the records' byte spans), or ``None``
+        when no record element is found.
+    """
+    verb = re.search(rb"<((?:[A-Za-z_][\w.-]*:)?)(ListRecords|GetRecord)[\s>]", body)
+    if verb is None:
+        return None
+    name = verb.group(1) + b"record"
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, -1
+    for match in _RECORD_TAG.finditer(body, verb.end()):
+        closing, tag = match.group(1), match.group(2)
+        if tag != name:
+            continue
+        if not closing:
+            end_of_tag = body.find(b">", match.end())
+            if end_of_tag > 0 and body[end_of_tag - 1:end_of_tag] == b"/":
+                continue  # <record/>: nothing inside; the envelope parse keeps it
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, body.index(b">", match.end()) + 1))
+    if not spans:
+        return None
+    pieces, last = [], 0
+    for begin, end in spans:
+        pieces.append(body[last:begin])
+        last = end
+    pieces.append(body[last:])
+    return b"".join(pieces), spans
+
+
+def _read_split_records(body: bytes, spans: list[tuple[int, int]], nsmap: dict,
+                        repairs: tuple[Repair, ...]
+                        ) -> tuple[tuple[OAIRecord, ...], tuple[Quarantined, ...]]:
+    """Parse each record of a split page on its own, with the root's namespaces."""
+    declarations = b"".join(
+        (b' xmlns="%s"' % uri.encode() if prefix is None
+         else b' xmlns:%s="%s"' % (prefix.encode(), uri.encode()))
+        for prefix, uri in nsmap.items())
+    records, quarantined = [], []
+    for span in spans:
+        raw = body[span[0]:span[1]]
+        try:
+            wrapper = etree.fromstring(b"<wrapper" + declarations + b">" + raw + b"</wrapper>",
+                                       _PARSER)
+            record = _record(wrapper[0], raw, _repairs_in(repairs, span))
+        except (etree.XMLSyntaxError, IndexError) as exc:
+            found = _IDENTIFIER.search(raw)
+            quarantined.append(Quarantined(found.group(1).decode("utf-8", "replace")
+                                           if found else None, f"XML error: {exc}", raw))
+            continue
+        if record is None:
+            quarantined.append(Quarantined(None, "record without header", raw))
+        else:
+            records.append(record)
+    return tuple(records), tuple(quarantined)
 
 
 def _read_token(element: etree._Element) -> ResumptionToken | None:

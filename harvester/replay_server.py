@@ -34,12 +34,15 @@ class Reply:
         status: HTTP status code.
         headers: Header (name, value) pairs; Content-Length is added.
         delay_s: Seconds to wait before answering (slow-server faults).
+        content_length: The Content-Length to announce; more than ``len(body)`` plays a
+            connection dropped mid-body (truncation faults). Default: the body's length.
     """
 
     body: bytes
     status: int = 200
     headers: tuple[tuple[str, str], ...] = XML
     delay_s: float = 0.0
+    content_length: int | None = None
 
 
 Responder = Callable[[dict[str, str]], Reply]
@@ -78,12 +81,17 @@ class ReplayServer:
                 self.send_response(reply.status)
                 for name, value in reply.headers:
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                length = reply.content_length if reply.content_length is not None else len(reply.body)
+                self.send_header("Content-Length", str(length))
+                if length != len(reply.body):
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 try:
                     self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+                if length != len(reply.body):
+                    self.close_connection = True
 
             def log_message(self, *args: object) -> None:
                 pass

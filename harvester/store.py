@@ -8,6 +8,8 @@ One SQLite file (``OER_HOME/store.sqlite``, WAL mode) holds:
 - ``records``: the current normalised record per record id, with a change sequence
   number ``seq`` that the index follows (:meth:`Store.changes_since`);
 - ``runs``: one row per harvest run with its counts and status;
+- ``quarantine``: records that could not be read or mapped, with the reason and
+  their bytes (case C26), so nothing is silently dropped;
 - ``state``: per-source harvest state (watermark, current resumption token…).
 
 A page's records and the source's state are written in one transaction
@@ -35,7 +37,7 @@ CREATE TABLE IF NOT EXISTS runs (
     response_date TEXT, pages INTEGER NOT NULL DEFAULT 0,
     added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
     deleted INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,
-    message TEXT);
+    quarantined INTEGER NOT NULL DEFAULT 0, message TEXT);
 CREATE TABLE IF NOT EXISTS raw_records (
     id INTEGER PRIMARY KEY, record_id TEXT NOT NULL, datestamp TEXT, deleted INTEGER NOT NULL,
     raw BLOB NOT NULL, encoding TEXT, namespaces TEXT, sha256 TEXT NOT NULL,
@@ -52,6 +54,10 @@ CREATE TABLE IF NOT EXISTS state (
     list_until TEXT, list_response_date TEXT, run_id INTEGER, pages INTEGER, seen INTEGER,
     not_before TEXT, updated_at TEXT);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS quarantine (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, run_id INTEGER, oai_identifier TEXT,
+    reason TEXT NOT NULL, raw BLOB, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS quarantine_source ON quarantine(source);
 """
 
 STATUSES = ("complete", "incomplete", "deferred", "failed")
@@ -82,6 +88,21 @@ class StoredItem:
     encoding: str
     namespaces: dict
     resource: Resource | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineItem:
+    """A record set aside: unreadable XML, no header, or a mapping error.
+
+    Attributes:
+        oai_identifier: Its header identifier when known, else ``None``.
+        reason: Why it was set aside.
+        raw: Its bytes as received (may be empty when nothing could be fetched).
+    """
+
+    oai_identifier: str | None
+    reason: str
+    raw: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +140,14 @@ class SourceState:
 
 @dataclass(frozen=True, slots=True)
 class RunCounts:
-    """Counts of one page or one run: records added, updated, deleted, unchanged."""
+    """Counts of one page or one run: records added, updated, deleted, unchanged,
+    and quarantined (set aside with a reason, see :class:`QuarantineItem`)."""
 
     added: int = 0
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    quarantined: int = 0
 
     def __add__(self, other: RunCounts) -> RunCounts:
         return RunCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -154,6 +177,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
 
     def close(self) -> None:
         """Close the database connection."""
@@ -207,8 +231,9 @@ class Store:
 
     # -- records --------------------------------------------------------------------
 
-    def save_page(self, run_id: int, items: Iterable[StoredItem], state: SourceState) -> RunCounts:
-        """Store one page's records and the source state in one transaction.
+    def save_page(self, run_id: int, items: Iterable[StoredItem], state: SourceState,
+                  quarantined: Iterable[QuarantineItem] = ()) -> RunCounts:
+        """Store one page's records, set-aside records and the source state in one transaction.
 
         A record whose raw bytes equal its current version changes nothing. A new
         version gets a ``raw_records`` row and a new change ``seq``; a deleted header
@@ -218,6 +243,7 @@ class Store:
             run_id: The harvest run fetching the page.
             items: The page's records.
             state: The source state to save with them (next token, counts).
+            quarantined: The page's records that could not be read or mapped.
 
         Returns:
             The page's counts; the run's row is updated with them too.
@@ -256,11 +282,18 @@ class Store:
                     counts += RunCounts(updated=1)
                 else:
                     counts += RunCounts(added=1)
+            for item in quarantined:
+                self._db.execute(
+                    "INSERT INTO quarantine (source, run_id, oai_identifier, reason, raw, "
+                    "created_at) VALUES (?,?,?,?,?,?)",
+                    (state.source, run_id, item.oai_identifier, item.reason, item.raw, now))
+                counts += RunCounts(quarantined=1)
             self._set_meta("seq", str(seq))
             self._db.execute(
                 "UPDATE runs SET pages=pages+1, added=added+?, updated=updated+?, "
-                "deleted=deleted+?, unchanged=unchanged+? WHERE id=?",
-                (counts.added, counts.updated, counts.deleted, counts.unchanged, run_id))
+                "deleted=deleted+?, unchanged=unchanged+?, quarantined=quarantined+? WHERE id=?",
+                (counts.added, counts.updated, counts.deleted, counts.unchanged,
+                 counts.quarantined, run_id))
             self._write_state(state)
         return counts
 
@@ -271,6 +304,11 @@ class Store:
         if not row or row[1] or row[0] is None:
             return None
         return Resource.from_dict(json.loads(row[0]))
+
+    def datestamp_of(self, record_id: str) -> str | None:
+        """The stored datestamp of a record's current version, or ``None`` if unknown."""
+        row = self._db.execute("SELECT datestamp FROM records WHERE id=?", (record_id,)).fetchone()
+        return row[0] if row else None
 
     def raw_versions(self, record_id: str) -> list[tuple[str, bool, bytes]]:
         """Every stored version of a record, oldest first: (datestamp, deleted, raw bytes)."""
@@ -297,6 +335,21 @@ class Store:
             rows = self._db.execute("SELECT id FROM records WHERE deleted=0")
         return {r[0] for r in rows}
 
+    def quarantined(self, source: str | None = None) -> list[QuarantineItem]:
+        """Records set aside, oldest first, optionally of one source."""
+        sql = "SELECT oai_identifier, reason, raw FROM quarantine"
+        rows = (self._db.execute(sql + " WHERE source=? ORDER BY id", (source,)) if source
+                else self._db.execute(sql + " ORDER BY id"))
+        return [QuarantineItem(i, r, bytes(raw or b"")) for i, r, raw in rows]
+
+    def quarantine_count(self, source: str | None = None) -> int:
+        """Number of records set aside, optionally of one source."""
+        if source:
+            row = self._db.execute("SELECT COUNT(*) FROM quarantine WHERE source=?", (source,))
+        else:
+            row = self._db.execute("SELECT COUNT(*) FROM quarantine")
+        return int(row.fetchone()[0])
+
     # -- the index's change feed ----------------------------------------------------
 
     def max_seq(self) -> int:
@@ -317,6 +370,12 @@ class Store:
                                        else Resource.from_dict(json.loads(resource)))
 
     # -- internals ------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Add columns that stores written by older versions lack."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+        if "quarantined" not in columns:
+            self._db.execute("ALTER TABLE runs ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0")
 
     def _max_seq(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from harvester.oai_response import parse_response
 
@@ -62,7 +63,7 @@ def page(records: list[bytes], token: str | None = None, *, complete_list_size: 
     if cursor is not None:
         attrs += f' cursor="{cursor}"'
     if token is not None:
-        tok = f"<resumptionToken{attrs}>{token}</resumptionToken>"
+        tok = f"<resumptionToken{attrs}>{escape(token)}</resumptionToken>"
     elif empty_token or attrs:
         tok = f"<resumptionToken{attrs}/>"
     else:
@@ -79,3 +80,30 @@ def source(url: str, name: str = "zenodo"):
     """An OAI source named ``name`` at ``url`` (oai_dc)."""
     from harvester.config import OAISource
     return OAISource(name=name, base_url=url)
+
+
+def envelope(verb: str, inner: bytes, response_date: str = "2026-08-13T17:56:48Z") -> bytes:
+    """An OAI-PMH response whose ``verb`` element holds ``inner``."""
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/" '
+            b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            + f"<responseDate>{response_date}</responseDate>".encode()
+            + f'<request verb="{verb}">http://127.0.0.1/oai</request><{verb}>'.encode()
+            + inner + f"</{verb}></OAI-PMH>".encode())
+
+
+def header_of(record: bytes) -> bytes:
+    """The ``<header>…</header>`` bytes of a record."""
+    start = record.index(b"<header")
+    return record[start:record.index(b"</header>") + len(b"</header>")]
+
+
+def identifiers_page(records: list[bytes], token: str | None = None) -> bytes:
+    """A ListIdentifiers response with the headers of ``records``."""
+    tok = f"<resumptionToken>{token}</resumptionToken>" if token else "<resumptionToken/>"
+    return envelope("ListIdentifiers", b"\n".join(header_of(r) for r in records) + tok.encode())
+
+
+def get_record_page(record: bytes) -> bytes:
+    """A GetRecord response holding ``record``."""
+    return envelope("GetRecord", record)
