@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from harvester.errors import UnsafeXMLError
 
-MAX_INFLATED_BYTES = 256 * 1024 * 1024
+MAX_INFLATED_BYTES = 64 * 1024 * 1024
 """Largest decompressed body accepted (bytes): a cap against compression bombs."""
 
 _ILLEGAL_RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
