@@ -173,3 +173,21 @@ def test_killed_harvest_resumes_with_the_same_records(tmp_path, kill_after_pages
     for record_id in LIVE_IDS:
         assert killed.raw_versions(record_id) == clean.raw_versions(record_id)
     assert search_json(tmp_path / "killed", "*", "--limit", "50")["total"] == 8
+
+
+def test_a_deferred_source_does_not_stop_the_others(tmp_path):
+    """C10 across sources: one answers 429 with a one-day Retry-After, the other harvests."""
+
+    def busy(params: dict[str, str]) -> Reply:
+        if params["verb"] == "Identify":
+            return Reply(IDENTIFY)
+        return Reply(b"", 429, (("Retry-After", "86400"),))
+
+    with serve(chained_pages()) as good, ReplayServer(busy) as slow:
+        config = tmp_path / "sources.toml"
+        config.write_text(f'[sources.busy]\nbase_url = "{slow.url}"\n\n'
+                          f'[sources.zenodo]\nbase_url = "{good.url}"\n')
+        result = oer(tmp_path, "--config", str(config), "harvest")
+    assert result.exit_code == 1
+    assert "[busy] deferred" in result.stderr and "[zenodo] complete: 8 added" in result.stderr
+    assert search_json(tmp_path, "*")["total"] == 8

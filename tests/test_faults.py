@@ -273,3 +273,14 @@ def test_c27_multilingual_oai_dc_keeps_language_pairs(store, make_client):
     assert [r.language for r in got] == [("fr",), ("en",), ("en-US",), ("ru",)]
     assert [(t.value, t.lang) for t in got[0].title] == [("Open textbook", None),
                                                          ("Manuel ouvert", "fr")]
+
+
+def test_skip_list_keeps_a_known_poison_record_out(store, make_client):
+    poison = identifier(LIVE[1])
+    listed = OAISource(name="zenodo", base_url="http://127.0.0.1:9/oai",
+                       skip_identifiers=frozenset({poison}))
+    with ReplayServer(responder(lambda p: Reply(page(LIVE[:3], empty_token=True)))) as server:
+        report = harvest_source(listed.model_copy(update={"base_url": server.url}), store,
+                                client=make_client(server.url), progress=lambda line: None)
+    assert (report.counts.added, report.skipped) == (2, 1)
+    assert store.get(f"zenodo:{poison}") is None
