@@ -209,9 +209,11 @@ def parse_response(body: bytes, *, verb: str, url: str | None = None,
 def _read_records(body: bytes, element: etree._Element,
                   repairs: tuple[Repair, ...]) -> tuple[OAIRecord, ...]:
     record_elements = element.findall(_Q + "record")
-    spans: list = _record_spans(body)
-    if len(spans) != len(record_elements):
-        spans = [None] * len(record_elements)  # fall back to serialising each element
+    spans: list = _scan_record_spans(body) or []
+    if not _spans_match(body, spans, record_elements):
+        spans = _record_spans(body)  # expat's byte offsets: slower, never misled
+        if len(spans) != len(record_elements):
+            spans = [None] * len(record_elements)  # last resort: serialise each element
     out = []
     for rec, span in zip(record_elements, spans):
         raw = body[span[0]:span[1]] if span else etree.tostring(rec)
@@ -219,6 +221,17 @@ def _read_records(body: bytes, element: etree._Element,
         if record is not None:
             out.append(record)
     return tuple(out)
+
+
+def _spans_match(body: bytes, spans: list, records: list) -> bool:
+    """True when each span holds its record's header identifier, in order."""
+    if len(spans) != len(records):
+        return False
+    for (start, end), rec in zip(spans, records):
+        ident = rec.findtext(f"{_Q}header/{_Q}identifier")
+        if ident and body.find(ident.strip().encode("utf-8"), start, end) < 0:
+            return False
+    return True
 
 
 def _record(rec: etree._Element, raw: bytes, repairs: tuple[str, ...]) -> OAIRecord | None:
@@ -252,12 +265,15 @@ _RECORD_TAG = re.compile(rb"<(/?)((?:[A-Za-z_][\w.-]*:)?record)(?=[\s>/])")
 _IDENTIFIER = re.compile(rb"<(?:[\w.-]+:)?identifier>\s*([^<\s]+)\s*</(?:[\w.-]+:)?identifier>")
 
 
-def _split_records(body: bytes) -> tuple[bytes, list[tuple[int, int]]] | None:
-    """Cut a page that does not parse into its envelope and its top-level records.
+def _scan_record_spans(body: bytes) -> list[tuple[int, int]] | None:
+    """Byte spans of the top-level ``<record>`` elements, by a regex scan of the tags.
+
+    Nested elements of the same name (a MARCXML ``<record>`` inside the metadata) are
+    counted by depth. A comment or CDATA section holding ``<record`` could mislead the
+    scan, so callers check the result (count and identifiers) against the parsed tree.
 
     Returns:
-        (the body with every record removed, the records' byte spans), or ``None``
-        when no record element is found.
+        The spans, or ``None`` when the body has no ListRecords/GetRecord element.
     """
     verb = re.search(rb"<((?:[A-Za-z_][\w.-]*:)?)(ListRecords|GetRecord)[\s>]", body)
     if verb is None:
@@ -280,6 +296,17 @@ def _split_records(body: bytes) -> tuple[bytes, list[tuple[int, int]]] | None:
             depth -= 1
             if depth == 0:
                 spans.append((start, body.index(b">", match.end()) + 1))
+    return spans
+
+
+def _split_records(body: bytes) -> tuple[bytes, list[tuple[int, int]]] | None:
+    """Cut a page that does not parse into its envelope and its top-level records.
+
+    Returns:
+        (the body with every record removed, the records' byte spans), or ``None``
+        when no record element is found.
+    """
+    spans = _scan_record_spans(body)
     if not spans:
         return None
     pieces, last = [], 0

@@ -66,6 +66,10 @@ class ReplayServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls on keep-alive
+            wbufsize = -1  # headers and body leave in one write (flushed per request)
+
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 parts = urlsplit(self.path)
                 if parts.path != server.path:

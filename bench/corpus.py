@@ -1,0 +1,70 @@
+"""Real records for benchmarks, replicated to any size, and a loopback OAI-PMH server for them.
+
+The records are the real ListRecords records shipped for the demo (RCAAP, Cal Poly; see
+harvester/demo_data/README.md) and the Zenodo test fixtures (tests/fixtures/README.md),
+each copy with its identifier suffixed ``-c<n>`` so every record is distinct.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from harvester.oai_response import parse_response
+from harvester.replay_server import Reply, ReplayServer
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [*sorted((ROOT / "harvester" / "demo_data").glob("*-p*.xml")),
+           *sorted((ROOT / "tests" / "fixtures" / "oai").glob("zenodo-*-ListRecords.xml"))]
+IDENTIFY = (ROOT / "tests" / "fixtures" / "oai" / "zenodo-03-Identify.xml").read_bytes()
+_IDENT = re.compile(rb"<identifier>([^<]+)</identifier>")
+
+
+def real_records() -> list[bytes]:
+    """Every live oai_dc record of the shipped real pages, as exact bytes."""
+    out = []
+    for path in SOURCES:
+        page = parse_response(path.read_bytes(), verb="ListRecords")
+        out.extend(r.raw for r in page.records if not r.deleted and r.metadata is not None)
+    return out
+
+
+def replicate(records: list[bytes], total: int) -> Iterator[bytes]:
+    """``total`` distinct records cycling through ``records`` (identifier suffix ``-c<n>``)."""
+    for n in range(total):
+        record = records[n % len(records)]
+        copy = n // len(records)
+        yield _IDENT.sub(lambda m: b"<identifier>" + m.group(1) + b"-c%d</identifier>" % copy,
+                         record, count=1)
+
+
+def build_pages(total: int, page_size: int) -> dict[str | None, bytes]:
+    """ListRecords pages of ``page_size`` records, keyed by the token that asks for them."""
+    records = list(replicate(real_records(), total))
+    pages: dict[str | None, bytes] = {}
+    count = (total + page_size - 1) // page_size
+    for n in range(count):
+        token = f"<resumptionToken completeListSize=\"{total}\">p{n + 1}</resumptionToken>" \
+            if n + 1 < count else f"<resumptionToken completeListSize=\"{total}\"/>"
+        body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org'
+                b'/OAI/2.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><responseDate>'
+                b"2026-11-30T00:00:00Z</responseDate><request>http://127.0.0.1/oai</request>"
+                b"<ListRecords>" + b"\n".join(records[n * page_size:(n + 1) * page_size])
+                + token.encode() + b"</ListRecords></OAI-PMH>")
+        pages[None if n == 0 else f"p{n}"] = body
+    return pages
+
+
+@contextmanager
+def serve(pages: dict[str | None, bytes]):
+    """Serve Identify and ``pages`` on 127.0.0.1; yields the server."""
+
+    def respond(params: dict[str, str]) -> Reply:
+        if params.get("verb") == "Identify":
+            return Reply(IDENTIFY)
+        return Reply(pages[params.get("resumptionToken")])
+
+    with ReplayServer(respond) as server:
+        yield server
