@@ -1,26 +1,23 @@
-"""Read Creative Commons licences out of free-text rights statements.
+"""Read the licence out of what harvested records really say.
 
-A harvested record says what its licence is in many ways: a legal-code URL in any of its
-forms (``http``/``https``, ``www.``, ``/legalcode``, ``/deed.fr``, ported, IGO), an
-abbreviation (``"CC BY-SA 3.0 IGO"``, ``"cc-by-sa-30"``), or a licence title
-(``"Creative Commons Attribution Non Commercial 4.0 International"``,
-``"Attribution 2.0 UK: England & Wales"``). This module turns the first statement it can
-read into a :class:`~harvester.record.Licence` with an SPDX-style id and CC's canonical URL,
-and leaves everything else ``"unknown"``: it never guesses a version, a jurisdiction or a
-licence element that the statement does not spell out, because each of them changes the
-legal terms.
+A record states its licence in many ways: a URL in any form, a label ("CC BY-SA 3.0 IGO",
+"Attribution-NonCommercial 4.0 International", "Namensnennung 4.0 International"), an HTML
+snippet (UNESDOC: ``<a href="…/by-sa/3.0/igo/">CC BY-SA 3.0 IGO</a>``), a
+rightsstatements.org URI, an open-source licence name, a copyright notice, or an access
+statement that is no licence at all (``info:eu-repo/semantics/openAccess``). This module turns
+each statement into a :class:`~harvester.record.Licence` whose id is a row of the licence
+table (:mod:`harvester.licence_table`), or ``"unknown"`` with the raw text kept.
 
-The policy lives in the module-level tables below (:data:`ELEMENTS`, :data:`VERSIONS`,
-:data:`PORT_ONLY_VERSIONS`, :data:`IGO_VERSIONS`, :data:`JURISDICTIONS`); they are the only
-definition of which CC licences exist, and tests check every id against its URL.
+Order of reading within one statement (most precise first): the hrefs of an HTML snippet's
+links, then URLs (Creative Commons, rightsstatements.org, open-source, arXiv), then labels
+(CC abbreviations and titles, CC0/PDM, whole-statement SPDX ids, rightsstatements.org labels,
+open-source names), then a public-domain statement, then a copyright notice ("©", "All rights
+reserved": ``LicenseRef-All-Rights-Reserved``). Across a record's statements a standard
+licence (status ``known``) wins over a notice (``custom``), in source order.
 
-Ids: ``CC-{ELEMENTS}-{version}``, plus ``-{JURISDICTION}`` for a national port
-(``CC-BY-SA-2.0-FR``, ``CC-BY-2.5-SCOTLAND``) or ``-IGO`` (``CC-BY-SA-3.0-IGO``);
-``CC0-1.0`` and ``CC-PDM-1.0`` for the public-domain tools.
-
-Ref: https://creativecommons.org/licenses/ (licence list and URL scheme);
-https://creativecommons.org/licenses/by/3.0/igo/legalcode (CC 3.0 IGO legal code);
-https://spdx.org/licenses/ (id style).
+Ref: https://creativecommons.org/licenses/list.en; https://rightsstatements.org/page/1.0/;
+https://spdx.org/licenses/; https://www.w3.org/TR/html52/links.html#link-type-license
+(``rel="license"``).
 """
 
 from __future__ import annotations
@@ -28,272 +25,200 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import lxml.etree
+import lxml.html
+
+from harvester.licence_cc import cc_id, read_cc_labels, read_cc_url
+from harvester.licence_statements import (
+    is_access_statement,
+    read_copyright_notice,
+    read_other_labels,
+    read_other_url,
+    read_public_domain,
+)
+from harvester.licence_table import licence_info
 from harvester.record import UNKNOWN_LICENCE, Licence
 
 __all__ = [
-    "ELEMENTS",
-    "IGO_VERSIONS",
-    "JURISDICTIONS",
     "MAX_SCAN_CHARS",
-    "PORT_ONLY_VERSIONS",
-    "VERSIONS",
+    "PROVENANCES",
     "canonical_licence",
     "normalise_licence",
     "parse_licence",
+    "scope_note_of",
+    "statement_note",
 ]
 
-# --- Policy data: the one definition of which CC licences exist ---------------------------
-
-#: Element combinations of the CC licences we recognise, in canonical order
-#: (BY, then NC, ND, SA). The 1.0-only licences without BY (``nc``, ``nd-nc``, ``sa``…)
-#: and the retired ones (Sampling, Developing Nations) are deliberately absent.
-ELEMENTS: tuple[str, ...] = ("BY", "BY-SA", "BY-ND", "BY-NC", "BY-NC-SA", "BY-NC-ND")
-
-#: Licence suite versions. 2.1 exists only as jurisdiction ports (au, ca, es, jp).
-VERSIONS: tuple[str, ...] = ("1.0", "2.0", "2.1", "2.5", "3.0", "4.0")
-
-#: Versions that exist only as national ports (no unported legal code).
-PORT_ONLY_VERSIONS: tuple[str, ...] = ("2.1",)
-
-#: Versions with an intergovernmental-organisation (IGO) legal code.
-IGO_VERSIONS: tuple[str, ...] = ("3.0",)
-
-#: Versions without national ports (4.0 is international only).
-_NO_PORT_VERSIONS: tuple[str, ...] = ("4.0",)
-
-#: National ports (URL jurisdiction segment) with the English names CC's licence titles use
-#: ("Attribution 3.0 United States"). Union over 1.0–3.0; per-version availability is not
-#: checked. Ref: https://creativecommons.org/licenses/ (ported legal code list).
-JURISDICTIONS: dict[str, tuple[str, ...]] = {
-    "am": ("Armenia",), "ar": ("Argentina",), "at": ("Austria",), "au": ("Australia",),
-    "az": ("Azerbaijan",), "be": ("Belgium",), "bg": ("Bulgaria",), "br": ("Brazil",),
-    "ca": ("Canada",), "ch": ("Switzerland",), "cl": ("Chile",),
-    "cn": ("China Mainland", "China"), "co": ("Colombia",), "cr": ("Costa Rica",),
-    "cz": ("Czech Republic", "Czechia"), "de": ("Germany",), "dk": ("Denmark",),
-    "ec": ("Ecuador",), "ee": ("Estonia",), "eg": ("Egypt",), "es": ("Spain",),
-    "fi": ("Finland",), "fr": ("France",), "ge": ("Georgia",), "gr": ("Greece",),
-    "gt": ("Guatemala",), "hk": ("Hong Kong",), "hr": ("Croatia",), "hu": ("Hungary",),
-    "ie": ("Ireland",), "il": ("Israel",), "in": ("India",), "it": ("Italy",),
-    "jp": ("Japan",), "kr": ("Korea", "South Korea"), "lu": ("Luxembourg",),
-    "mk": ("Macedonia", "North Macedonia"), "mt": ("Malta",), "mx": ("Mexico",),
-    "my": ("Malaysia",), "nl": ("Netherlands",), "no": ("Norway",),
-    "nz": ("New Zealand",), "pe": ("Peru",), "ph": ("Philippines",), "pl": ("Poland",),
-    "pr": ("Puerto Rico",), "pt": ("Portugal",), "ro": ("Romania",), "rs": ("Serbia",),
-    "scotland": ("Scotland",), "se": ("Sweden",), "sg": ("Singapore",),
-    "si": ("Slovenia",), "th": ("Thailand",), "tw": ("Taiwan",), "ug": ("Uganda",),
-    "uk": ("UK: England & Wales", "UK: England and Wales", "England & Wales",
-           "England and Wales"),
-    "us": ("United States", "USA"), "ve": ("Venezuela",), "vn": ("Vietnam", "Viet Nam"),
-    "za": ("South Africa",),
-}
-
-#: URL path slugs that differ from the lower-cased elements (1.0 spelt NC-ND as ``nd-nc``).
-_SLUG_EXCEPTIONS: dict[tuple[str, str], str] = {("BY-NC-ND", "1.0"): "by-nd-nc"}
-
-#: Public-domain tools: URL tool segment -> (id, the only version).
-_PD_TOOLS: dict[str, tuple[str, str]] = {"zero": ("CC0-1.0", "1.0"), "mark": ("CC-PDM-1.0", "1.0")}
-
-#: Words that may follow a version in a title without naming a jurisdiction.
-_UNPORTED_WORDS = frozenset(
-    {"international", "unported", "generic", "universal", "license", "licence", "licensed",
-     "lizenz", "licencia", "deed", "legal", "legalcode"}
-)
-
-_BASE_URL = "https://creativecommons.org"
-
-# --- Matching --------------------------------------------------------------------------
-
 #: Characters scanned per statement; rights statements are short, so anything longer is
-#: prose or junk and only its start is read (keeps the regex work bounded).
+#: prose or junk and only its start is read (keeps the regex and HTML work bounded).
 MAX_SCAN_CHARS = 8192
 
-_URL_RE = re.compile(
-    r"(?<![a-z0-9.-])(?:www\.)?creativecommons\.org/(licenses|publicdomain)/"
-    r"([a-z+-]{1,30})/(\d\.\d)(?![0-9])((?:/[a-z0-9._-]{0,40}){0,4})"
-)
-_VERSION = r"(?:v(?:ersion)?[ .]{0,2})?(\d)\.?(\d)(?!\d)(?!\.\d)"
-_ABBREV_RE = re.compile(
-    r"(?<![a-z0-9])cc[ _-]{0,3}(by(?:[ _-]{0,3}(?:nc|nd|sa)(?![a-z])){0,3})[ _-]{0,3}"
-    + _VERSION, re.IGNORECASE,
-)
-_CC0_RE = re.compile(
-    r"(?<![a-z0-9])(?:cc[ -]?(?:0|zero)|creative commons zero)(?![a-z0-9])"
-    r"(?:[ _-]{0,3}" + _VERSION + r")?", re.IGNORECASE,
-)
-_PDM_RE = re.compile(r"(?<![a-z])public domain mark(?:[ _-]{0,3}" + _VERSION + r")?",
-                     re.IGNORECASE)
-_TITLE_PART = r"non[ -]?commercial|share[ -]?alike|no[ -]?deriv(?:ative)?s?(?:[ -]?works)?"
-_TITLE_RE = re.compile(
-    r"(?<!data commons )(?<![a-z])attribution((?:[ -]{0,3}(?:" + _TITLE_PART + r")){0,3})"
-    r"[ -]{0,3}(?:licen[cs]e[ -]{0,3})?" + _VERSION, re.IGNORECASE,
-)
-_TITLE_PART_RE = re.compile(_TITLE_PART, re.IGNORECASE)
-#: Title element words by their first three letters ("non…", "sha…", "no d…").
-_TITLE_ELEMENT = {"non": "NC", "sha": "SA", "no ": "ND", "no-": "ND", "nod": "ND"}
+#: Where a licence statement can come from (:attr:`Licence.provenance`).
+PROVENANCES: tuple[str, ...] = ("metadata", "landing-page", "pdf-imprint", "source-default")
+
 _DASHES_RE = re.compile("[\u2010-\u2015\u2212]")
 _SPACES_RE = re.compile(r"\s+")
-_WORD_RE = re.compile(r"[^\W\d_]+")
-_PORT_NAMES: tuple[tuple[str, str], ...] = tuple(sorted(
-    ((name.lower(), code) for code, names in JURISDICTIONS.items() for name in names),
-    key=lambda pair: -len(pair[0]),
-))
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_TAG_RE = re.compile(r"<\s*[a-z][a-z0-9]*[\s/>]", re.IGNORECASE)
+_SCOPE_RE = re.compile(
+    r"[^.]{0,200}\bappl(?:y|ies)\s+(?:exclusively|only)\s+to\s+the\s+text(?:ual)?\s+content\b[^.]{0,200}\.?",
+    re.IGNORECASE,
+)
+_VERSIONLESS_CC_RE = re.compile(
+    r"(?<![a-z0-9])(?:cc[ _-]{0,3}by|creative commons attribution|namensnennung)(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 def canonical_licence(elements: str, version: str, jurisdiction: str | None = None,
                       raw: str | None = None) -> Licence | None:
-    """Build the licence for one CC element combination, version and jurisdiction.
+    """The CC licence of one element combination, version and jurisdiction.
 
     Args:
-        elements: Licence elements in any order and case, ``-``-separated
-            (``"by-nd-nc"``, ``"BY-SA"``).
+        elements: Licence elements in any order and case (``"by-nd-nc"``, ``"BY-SA"``).
         version: Suite version, ``"1.0"`` … ``"4.0"``.
-        jurisdiction: Port code (``"fr"``, ``"scotland"``), ``"igo"``, or ``None`` for
-            the unported/international licence.
+        jurisdiction: Port code (``"fr"``), ``"igo"``, or ``None`` for unported.
         raw: Statement to keep as :attr:`Licence.raw`.
 
     Returns:
-        The licence with id ``CC-BY-NC-ND-2.0-FR`` style and canonical ``https`` URL, or
-        ``None`` when that combination does not exist (unknown elements, BY missing,
-        a 4.0 port, IGO outside 3.0, a 2.1 licence without a port, unknown jurisdiction).
+        The licence with its table id and canonical URL, or ``None`` when CC never
+        published that combination.
     """
-    parts = elements.upper().replace("_", "-").split("-")
-    mods = [p for p in parts if p and p != "BY"]
-    if "BY" not in parts or len(mods) != len(set(mods)):
-        return None
-    canon = "-".join(["BY", *sorted(mods)])  # NC < ND < SA is also CC's order
-    if canon not in ELEMENTS or version not in VERSIONS:
-        return None
-    juris = jurisdiction.lower() if jurisdiction else None
-    if juris is None and version in PORT_ONLY_VERSIONS:
-        return None
-    if juris == "igo" and version not in IGO_VERSIONS:
-        return None
-    if juris not in (None, "igo") and (juris not in JURISDICTIONS
-                                       or version in _NO_PORT_VERSIONS):
-        return None
-    slug = _SLUG_EXCEPTIONS.get((canon, version), canon.lower())
-    lic_id = f"CC-{canon}-{version}" + (f"-{juris.upper()}" if juris else "")
-    url = f"{_BASE_URL}/licenses/{slug}/{version}/" + (f"{juris}/" if juris else "")
-    return Licence(id=lic_id, url=url, raw=raw)
+    lic_id = cc_id(elements, version, jurisdiction)
+    return _licence(lic_id, raw) if lic_id else None
 
 
-def _pd_tool(tool: str, version: str | None, raw: str) -> Licence | None:
-    """The CC0 or Public Domain Mark licence, if ``version`` is its only version (or absent)."""
-    lic_id, only_version = _PD_TOOLS[tool]
-    if version not in (None, only_version):
-        return None
-    return Licence(id=lic_id, url=f"{_BASE_URL}/publicdomain/{tool}/{only_version}/", raw=raw)
+def _licence(lic_id: str, raw: str | None) -> Licence:
+    info = licence_info(lic_id)
+    return Licence(id=lic_id, url=info.url if info else None, raw=raw)
 
 
-def _from_url(text: str, raw: str) -> Licence | None:
-    """First CC legal-code URL in lower-cased ``text`` that names an existing licence."""
-    for match in _URL_RE.finditer(text):
-        kind, slug, version, rest = match.groups()
-        segments = [s for s in rest.split("/") if s.strip("._-")]
-        juris = None
-        if segments and not segments[0].startswith(("legalcode", "deed", "rdf", "index")):
-            juris = segments[0].strip("._-")
-        if kind == "publicdomain":
-            lic = _pd_tool(slug, version, raw) if slug in _PD_TOOLS and juris is None else None
-        else:
-            lic = canonical_licence(slug, version, juris, raw)
-        if lic is not None:
-            return lic
-    return None
+def _clean(text: str) -> str:
+    """Dashes to ``-``, whitespace runs to one space, control characters removed."""
+    return _SPACES_RE.sub(" ", _DASHES_RE.sub("-", _CONTROL_RE.sub("", text))).strip()
 
 
-def _qualifier(after: str, version: str) -> str | None:
-    """Read the jurisdiction a title names after its version.
+def _html_parts(text: str) -> list[str]:
+    """For an HTML snippet: the ``rel=license`` hrefs, the other hrefs, then the text.
 
     Args:
-        after: The original-case text that follows the version.
-        version: The version just read.
+        text: A statement that may contain markup (at most :data:`MAX_SCAN_CHARS` chars).
 
     Returns:
-        ``""`` for unported/international, a port code or ``"igo"``, or ``None`` when the
-        following word is neither (ambiguous: do not guess the unported licence).
+        ``[text]`` unchanged when it holds no tag or does not parse; else the parts above.
+        Nothing is resolved or fetched; scripts and styles are not read as text.
     """
-    stripped = after.lstrip(" :-")
-    word = _WORD_RE.match(stripped)
-    if word is None or version in _NO_PORT_VERSIONS and word.group().lower() != "igo":
-        return ""
-    token = word.group()
-    if token.lower() == "igo":
-        return "igo"
-    if token.lower() in _UNPORTED_WORDS:
-        return ""
-    if token.isupper() and token.lower() in JURISDICTIONS:  # "CC BY 3.0 DE"
-        return token.lower()
-    lowered = stripped.lower()
-    for name, code in _PORT_NAMES:
-        if lowered.startswith(name) and not lowered[len(name):len(name) + 1].isalpha():
-            return code
-    return None
+    if not _TAG_RE.search(text):
+        return [text]
+    try:
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return [text]
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    links = root.xpath(".//a[@href]|.//link[@href]")
+    licensed = [a.get("href") for a in links if "license" in (a.get("rel") or "").lower().split()]
+    others = [a.get("href") for a in links if a.get("href") not in licensed]
+    return [*licensed, *others, root.text_content()]
 
 
-def _from_labels(text: str, raw: str) -> Licence | None:
-    """Read an abbreviation, a CC0/PDM label or a licence title from ``text``."""
-    for match in _ABBREV_RE.finditer(text):
-        version = f"{match.group(2)}.{match.group(3)}"
-        juris = _qualifier(text[match.end():match.end() + 40], version)
-        if juris is not None:
-            elements = re.sub(r"[ _-]+", "-", match.group(1))
-            licence = canonical_licence(elements, version, juris or None, raw)
-            if licence is not None:
-                return licence
-    for regex, tool in ((_CC0_RE, "zero"), (_PDM_RE, "mark")):
-        match = regex.search(text)
-        if match:
-            version = f"{match.group(1)}.{match.group(2)}" if match.group(1) else None
-            return _pd_tool(tool, version, raw)
-    for match in _TITLE_RE.finditer(text):
-        mods = [_TITLE_ELEMENT[part[:3].lower()]
-                for part in _TITLE_PART_RE.findall(match.group(1))]
-        version = f"{match.group(2)}.{match.group(3)}"
-        juris = _qualifier(text[match.end():match.end() + 40], version)
-        if juris is not None:
-            licence = canonical_licence("-".join(["BY", *mods]), version, juris or None, raw)
-            if licence is not None:
-                return licence
-    return None
+def _read_one(part: str) -> str | None:
+    """The table id one cleaned statement (or HTML part) names, or ``None``."""
+    lowered = part.lower()
+    return (read_cc_url(lowered) or read_other_url(lowered)
+            or read_cc_labels(part.replace("_", " "))  # wiki titles: Attribution-ShareAlike_3.0
+            or read_other_labels(part) or read_public_domain(part) or read_copyright_notice(part))
 
 
 def parse_licence(text: str) -> Licence | None:
-    """Read one Creative Commons licence from one rights statement.
-
-    URLs are tried first (most precise), then abbreviations (``CC BY-NC-SA 3.0 IGO``),
-    the CC0 and Public Domain Mark labels, then licence titles
-    (``Creative Commons Attribution-ShareAlike 3.0 IGO``). A label without a version
-    (``"CC BY-SA"``) is not read: the version is part of the legal terms.
+    """Read one licence from one rights statement.
 
     Args:
         text: One rights statement as harvested, any length or content; only its first
-            :data:`MAX_SCAN_CHARS` characters are scanned.
+            :data:`MAX_SCAN_CHARS` characters are read.
 
     Returns:
-        The licence with ``raw`` = ``text`` unchanged, or ``None`` when ``text`` names no
-        existing CC licence (MIT, ``info:eu-repo/semantics/openAccess``, "All rights
-        reserved", a malformed CC URL such as a 4.0 port, non-strings).
+        The licence (``raw`` = ``text`` unchanged, ``id`` a licence-table row: status
+        ``known`` or ``custom``), or ``None`` when the statement names nothing we know:
+        access statements (``info:eu-repo/semantics/openAccess``), labels without a version
+        ("CC BY-SA"), URLs of licences CC never published (a 4.0 port), free text,
+        non-strings.
     """
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not text.strip():
         return None
-    scan = _SPACES_RE.sub(" ", _DASHES_RE.sub("-", text[:MAX_SCAN_CHARS]))
-    return _from_url(scan.lower(), text) or _from_labels(scan, text)
+    scan = text[:MAX_SCAN_CHARS]
+    if is_access_statement(_clean(scan)):
+        return None
+    parts = [_clean(part) for part in _html_parts(scan)]
+    candidates = [lic_id for lic_id in map(_read_one, parts) if lic_id]
+    if not candidates:
+        return None
+    best = next((i for i in candidates if licence_info(i).status == "known"), candidates[0])
+    return _licence(best, text)
 
 
-def normalise_licence(statements: Iterable[str]) -> Licence:
+def scope_note_of(text: str) -> str | None:
+    """The sentence limiting what a licence covers, verbatim, or ``None``.
+
+    UNESCO publications say "The present license applies exclusively to the text content of
+    the publication." next to their CC IGO licence: images and other material are not covered.
+
+    Args:
+        text: A rights statement or imprint text.
+
+    Returns:
+        The sentence with whitespace collapsed, or ``None``.
+    """
+    if not isinstance(text, str):
+        return None
+    match = _SCOPE_RE.search(_clean(text[:MAX_SCAN_CHARS]))
+    return match.group().strip() if match else None
+
+
+def statement_note(text: str) -> str | None:
+    """Why a statement read as ``unknown``, for people (``oer licence``); ``None`` if no reason.
+
+    Returns:
+        A one-line note for access statements and for CC labels without a version.
+    """
+    if not isinstance(text, str) or parse_licence(text) is not None:
+        return None
+    clean = _clean(text[:MAX_SCAN_CHARS])
+    if is_access_statement(clean):
+        return "an access statement (open/closed/embargoed access), not a licence"
+    if _VERSIONLESS_CC_RE.search(clean):
+        return ("a Creative Commons licence named without its version; the version is part "
+                "of the legal terms and is not guessed")
+    return None
+
+
+def normalise_licence(statements: Iterable[str], *, provenance: str | None = None,
+                      source_field: str | None = None) -> Licence:
     """Normalise a record's rights statements (``dc:rights`` values, in order).
 
     Args:
-        statements: The rights statements as harvested, in source order.
+        statements: The rights statements as harvested, in source order; non-strings are
+            skipped.
+        provenance: Where they came from, one of :data:`PROVENANCES`, or ``None``.
+        source_field: The field they were read from (``"dc:rights"``), or ``None``.
 
     Returns:
-        The first CC licence any statement names (``raw`` = that statement), else
-        ``Licence(id="unknown", url=None, raw=" | ".join(statements) or None)``.
+        The first standard licence (status ``known``) any statement names; else the first
+        ``custom`` one (a copyright notice); else
+        ``Licence(id="unknown", url=None, raw=" | ".join(statements) or None)``. ``raw`` is
+        the statement the licence was read from; ``scope_note`` is set when any statement
+        limits the licence's scope (:func:`scope_note_of`).
+
+    Raises:
+        ValueError: When ``provenance`` is not one of :data:`PROVENANCES`.
     """
+    if provenance is not None and provenance not in PROVENANCES:
+        raise ValueError(f"provenance must be one of {PROVENANCES}, not {provenance!r}")
     seen = [s for s in statements if isinstance(s, str)]
-    for statement in seen:
-        licence = parse_licence(statement)
-        if licence is not None:
-            return licence
-    return Licence(id=UNKNOWN_LICENCE, url=None, raw=" | ".join(seen) or None)
+    found = [lic for lic in map(parse_licence, seen) if lic is not None]
+    best = next((lic for lic in found if lic.status == "known"), found[0] if found else None)
+    if best is None:
+        best = Licence(id=UNKNOWN_LICENCE, url=None, raw=" | ".join(seen) or None)
+    scope = next((note for note in map(scope_note_of, seen) if note), None)
+    return Licence(id=best.id, url=best.url, raw=best.raw, provenance=provenance,
+                   source_field=source_field, scope_note=scope)
