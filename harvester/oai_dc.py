@@ -22,6 +22,7 @@ from lxml import etree
 
 from harvester.languages import to_bcp47
 from harvester.licences import normalise_licence
+from harvester.normalise.fields import normalise_fields
 from harvester.record import LangString, Resource
 
 __all__ = ["DC_NS", "OAI_DC_NS", "landing_url", "map_oai_dc"]
@@ -128,7 +129,8 @@ def map_oai_dc(dc: etree._Element | None, *, source: str, oai_identifier: str,
         ``language`` holds the distinct BCP 47 tags that :func:`to_bcp47` could read from
         ``language_raw``; ``license`` is read from the rights statements
         (:func:`~harvester.licences.normalise_licence`); ``url`` comes from
-        :func:`landing_url`.
+        :func:`landing_url`. The normalised fields (``dates``, ``issued``, ``identifiers``,
+        ``dcmi_type``) are filled by :func:`~harvester.normalise.fields.normalise_fields`.
     """
     header = {"id": f"{source}:{oai_identifier}", "source": source,
               "oai_identifier": oai_identifier, "datestamp": datestamp,
@@ -155,10 +157,10 @@ def map_oai_dc(dc: etree._Element | None, *, source: str, oai_identifier: str,
         if tag is not None and tag not in languages:
             languages.append(tag)
     fields = {name: tuple(items) for name, items in values.items()}
-    return Resource(
+    return normalise_fields(Resource(
         **header,
         **fields,
         language=tuple(languages),
         license=normalise_licence(r.value for r in fields["rights"]),
         url=landing_url(fields["identifier"]),
-    )
+    ))

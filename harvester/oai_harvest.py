@@ -31,14 +31,16 @@ from harvester.errors import (ConfigError, HarvestError, HTTPStatusError, OAIPro
                               RetryLaterError, TransportError)
 from harvester.oai_fallback import fetch_by_identifiers
 from harvester.oai_client import ClientSettings, OAIClient, RetryPolicy
-from harvester.oai_dc import map_oai_dc
+from harvester.crosswalks import XML_MAPPERS, choose_format, mapper_for, read_metadata_formats
 from harvester.oai_response import OAIPage, OAIRecord
 from harvester.store import QuarantineItem, RunCounts, SourceState, Store, StoredItem
 
 log = logging.getLogger(__name__)
 
-MAPPERS = {"oai_dc": map_oai_dc}
-"""metadataPrefix → mapping function to :class:`harvester.record.Resource`."""
+MAPPERS = XML_MAPPERS
+"""metadataPrefix → crosswalk to :class:`harvester.record.Resource` (see harvester.crosswalks)."""
+AUTO = "auto"
+"""``metadata_prefix`` value that chooses the format from ListMetadataFormats."""
 
 DAY = "YYYY-MM-DD"
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
@@ -187,9 +189,9 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
     """
     settings = settings or HarvestSettings()
     mapper = MAPPERS.get(source.metadata_prefix)
-    if mapper is None:
+    if mapper is None and source.metadata_prefix != AUTO:
         raise ConfigError(f"[{source.name}] no mapping for metadataPrefix "
-                          f"{source.metadata_prefix!r} (have: {', '.join(MAPPERS)})")
+                          f"{source.metadata_prefix!r} (have: {', '.join(MAPPERS)}, or auto)")
     state = store.load_state(source.name)
     if state.not_before and not full and state.not_before > _now_iso():
         message = f"deferred until {state.not_before} (server asked us to wait)"
@@ -204,6 +206,14 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
     log.info("[%s] Identify: %s, granularity %s, deletedRecord %s, earliest %s",
              source.name, identity.repository_name, identity.granularity,
              identity.deleted_record, identity.earliest_datestamp)
+    if mapper is None:
+        try:
+            source, mapper = _choose_format(client, source)
+        except HarvestError as exc:
+            run_id = store.start_run(source.name, None, None, None)
+            return _finish(store, run_id, source, state, _failure(exc), RunCounts(), 0, 0, None)
+        progress(f"[{source.name}] harvesting metadataPrefix {source.metadata_prefix} "
+                 "(chosen from ListMetadataFormats)")
 
     resume = bool(state.token) and not full and from_date is None
     if resume:
@@ -293,6 +303,20 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
         outcome = _failure(exc)
     return _finish(store, run_id, source, state, outcome, counts, run_pages, skipped, expected,
                    identity=identity)
+
+
+def _choose_format(client: OAIClient, source: OAISource) -> tuple[OAISource, Callable]:
+    """ListMetadataFormats → the richest format we map (OAI-PMH 2.0 §4.4).
+
+    Raises:
+        ConfigError: the server offers no format we map (and prefer).
+    """
+    formats = read_metadata_formats(client.request("ListMetadataFormats").element)
+    prefix = choose_format(formats, source.preferred_formats, namespaces=formats)
+    if prefix is None:
+        raise ConfigError(f"[{source.name}] offers no format we map: {', '.join(formats)}")
+    return (source.model_copy(update={"metadata_prefix": prefix}),
+            mapper_for(prefix, formats.get(prefix)))
 
 
 def _first_params(source: OAISource, list_from: str | None,

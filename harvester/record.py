@@ -41,16 +41,99 @@ class Licence:
             ``None`` for an unknown licence.
         raw: The statement exactly as harvested that the id was read from; for an
             unknown licence, the rights statements seen joined by ``" | "``, or ``None``.
+        provenance: Where the licence statement came from: ``"metadata"`` (a field of the
+            harvested record), ``"landing-page"``, ``"pdf-imprint"`` or ``"source-default"``
+            (configured for the source), or ``None`` when not recorded
+            (:data:`harvester.licences.PROVENANCES`).
+        source_field: The field it was read from (``"dc:rights"``,
+            ``"mods:accessCondition/@xlink:href"``, ``"html:a[@rel=license]"``) or ``None``.
+        scope_note: What the licence covers when the statement limits it, verbatim
+            (UNESCO: "The present license applies exclusively to the text content of the
+            publication."), else ``None``.
+
+    ``id`` is a row of the licence table (``harvester/data/licences.tsv``) or ``"unknown"``;
+    :attr:`status` says which kind.
     """
 
     id: str = UNKNOWN_LICENCE
     url: str | None = None
     raw: str | None = None
+    provenance: str | None = None
+    source_field: str | None = None
+    scope_note: str | None = None
 
     @property
     def known(self) -> bool:
         """True when the licence was recognised."""
         return self.id != UNKNOWN_LICENCE
+
+    @property
+    def status(self) -> str:
+        """``"known"`` (a standard licence or statement), ``"custom"`` (all rights reserved,
+        holder-specific terms) or ``"unknown"``; see :func:`harvester.licence_table.status_of`."""
+        from harvester.licence_table import status_of  # the table imports nothing from here
+
+        return status_of(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier of the resource, classified by scheme.
+
+    Attributes:
+        scheme: ``"doi"``, ``"ark"``, ``"isbn"``, ``"handle"``, ``"urn"``, ``"issn"`` or
+            ``"url"`` (see :mod:`harvester.normalise.identifiers`).
+        value: Its normalised form: a DOI without resolver (``"10.5281/zenodo.8435696"``),
+            ``"ark:/48223/pf0000397002"``, an ISBN-13 of digits only (checksum valid),
+            a handle without resolver (``"2200/20080423151356635T"``), a URN with
+            lower-case ``urn:`` and NID, an ISSN ``"1234-5679"``, or an absolute http(s) URL.
+    """
+
+    scheme: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """One date of the resource: the value as harvested and its ISO 8601 reading.
+
+    Attributes:
+        raw: The date exactly as harvested (``"c. 2019"``, ``"07.05.2019"``).
+        value: ISO 8601 at the precision the source gives (``"2019"``, ``"2019-05"``,
+            ``"2019-05-07"``, ``"2019-05-07T10:00:00Z"``), an interval ``"start/end"``,
+            or ``None`` when it could not be read.
+        precision: ``"year"``, ``"month"``, ``"day"``, ``"minute"``, ``"second"`` (of the
+            start for an interval), or ``None`` when unread.
+        approximate: True for "circa" dates (``c. 2019``, ``ca. 2019``, ``2019?``,
+            ``[2019?]``, ``2019~``): EDTF would write ``2019~``. Brackets alone (``[2019]``,
+            a date supplied by the cataloguer) are not approximate.
+        role: What the date is, lower-case (``"issued"``, ``"created"``, ``"modified"``,
+            ``"available"``, ``"copyrighted"``, DataCite ``dateType``s …), or ``None`` when
+            the source does not say (``dc:date``).
+    """
+
+    raw: str
+    value: str | None = None
+    precision: str | None = None
+    approximate: bool = False
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A value from a vocabulary (educational and accessibility metadata), as given.
+
+    Attributes:
+        value: The term or its URI as the source gives it (``"learner"``, ``"HBO"``,
+            ``"https://w3id.org/kim/hcrt/video"``, ``"alternativeText"``).
+        vocabulary: The vocabulary the source names for it (LOM ``<source>``, AMB
+            ``inScheme``, schema.org ``inDefinedTermSet``, MODS ``authority``), or ``None``.
+        label: A human-readable label where the source gives one besides the value.
+    """
+
+    value: str
+    vocabulary: str | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +170,32 @@ class Resource:
         rights_holder: ``dcterms:rightsHolder`` where the format gives one.
         license: The normalised ``dcterms:license`` with its raw statement.
         url: The landing page URL chosen from the identifiers, or ``None``.
+        issued: ``dcterms:issued`` as ISO 8601 at the source's precision (``"2019"``,
+            ``"2019-05-07"``), chosen from :attr:`dates` (see
+            :func:`harvester.normalise.dates.pick_issued`), or ``None``.
+        dates: Every date of the record read to ISO 8601, beside its raw form and role.
+        dcmi_type: DCMI Type vocabulary terms (``"Text"``, ``"MovingImage"`` …) read from
+            :attr:`type` and the format; :attr:`type` keeps the source's own terms.
+        identifiers: :attr:`identifier` (and other identifying values) classified as
+            DOI, ARK, ISBN, handle, URN, ISSN or URL, deduplicated.
+        creator_raw: The creator values exactly as harvested when they had to be split
+            into :attr:`creator` (UNESDOC's comma-joined string, ``;``-joined lists).
+        audience: Intended audience / end-user role (``dcterms:audience``, LRMI
+            ``audience.educationalRole``, LOM ``intendedEndUserRole``).
+        educational_level: ``dcterms:educationLevel``, LRMI ``educationalLevel``, LOM
+            ``context`` and educational-level classifications.
+        learning_resource_type: LRMI / LOM ``learningResourceType`` (AMB: HCRT terms).
+        teaches: LRMI ``teaches`` (competencies, learning outcomes).
+        typical_age_range: LRMI / LOM ``typicalAgeRange`` as given (``"17+"``, ``"6-8"``).
+        accessibility_feature: schema.org ``accessibilityFeature`` values
+            (``"alternativeText"``, ``"captions"`` …) as given.
+        access_mode: schema.org ``accessMode`` / AfA access modes (``"textual"``, ``"visual"``).
+        accessibility_hazard: schema.org ``accessibilityHazard`` (``"noFlashingHazard"`` …).
+        accessibility_summary: schema.org ``accessibilitySummary`` (free text).
+
+    Ref: DCMI Type Vocabulary, https://www.dublincore.org/specifications/dublin-core/dcmi-type-vocabulary/ ;
+    LRMI, https://www.dublincore.org/specifications/lrmi/ ; IEEE 1484.12.1 (LOM) §5;
+    schema.org accessibility properties, https://schema.org/accessibilityFeature .
     """
 
     id: str
@@ -114,6 +223,20 @@ class Resource:
     rights_holder: tuple[LangString, ...] = ()
     license: Licence = field(default_factory=Licence)
     url: str | None = None
+    issued: str | None = None
+    dates: tuple[DateValue, ...] = ()
+    dcmi_type: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    creator_raw: tuple[str, ...] = ()
+    audience: tuple[Term, ...] = ()
+    educational_level: tuple[Term, ...] = ()
+    learning_resource_type: tuple[Term, ...] = ()
+    teaches: tuple[Term, ...] = ()
+    typical_age_range: tuple[str, ...] = ()
+    accessibility_feature: tuple[str, ...] = ()
+    access_mode: tuple[str, ...] = ()
+    accessibility_hazard: tuple[str, ...] = ()
+    accessibility_summary: tuple[LangString, ...] = ()
 
     def first_title(self) -> str:
         """The first title's text, or ``""`` when the record has none."""
@@ -135,6 +258,8 @@ class Resource:
         for name, value in data.items():
             if name == "license":
                 kwargs[name] = Licence(**value)
+            elif name in _NESTED_FIELDS:
+                kwargs[name] = tuple(_NESTED_FIELDS[name](**item) for item in value)
             elif name in _LANGSTRING_FIELDS:
                 kwargs[name] = tuple(LangString(**item) for item in value)
             elif isinstance(value, list):
@@ -146,5 +271,11 @@ class Resource:
 
 _LANGSTRING_FIELDS = frozenset(
     {"title", "description", "subject", "creator", "contributor", "publisher",
-     "type", "coverage", "rights", "rights_holder"}
+     "type", "coverage", "rights", "rights_holder", "accessibility_summary"}
 )
+
+#: Tuple fields whose items are other dataclasses: field name -> item class.
+_NESTED_FIELDS: dict[str, type] = {
+    "dates": DateValue, "identifiers": Identifier, "audience": Term,
+    "educational_level": Term, "learning_resource_type": Term, "teaches": Term,
+}

@@ -210,3 +210,31 @@ def test_raw_record_is_stored_byte_exact(store, make_client):
     stored = store.raw_versions(record_id)[0][2]
     assert stored.startswith(b"<record>") and stored.endswith(b"</record>")
     assert stored in raw and raw.count(stored) == 1
+
+
+def test_auto_format_picks_the_richest_offered_and_maps_it(store, make_client):
+    """metadata_prefix = "auto": Zenodo's real ListMetadataFormats → datacite is chosen."""
+    from pathlib import Path
+
+    from oai_pages import FIXTURES, envelope
+    formats = (FIXTURES / "zenodo-01-ListMetadataFormats.xml").read_bytes()
+    get_record = (Path(FIXTURES).parent / "datacite" / "zenodo-02-GetRecord-datacite.xml"
+                  ).read_bytes()
+    record = get_record[get_record.index(b"<record>"):get_record.index(b"</record>") + 9]
+
+    def respond(params: dict[str, str]) -> Reply:
+        if params["verb"] == "Identify":
+            return Reply(IDENTIFY)
+        if params["verb"] == "ListMetadataFormats":
+            return Reply(formats)
+        assert params["metadataPrefix"] == "datacite"
+        return Reply(envelope("ListRecords", record + b"<resumptionToken/>"))
+
+    auto = source("http://127.0.0.1:9/oai").model_copy(update={"metadata_prefix": "auto"})
+    with ReplayServer(respond) as server:
+        report = harvest_source(auto.model_copy(update={"base_url": server.url}), store,
+                                client=make_client(server.url), progress=lambda line: None)
+    assert report.status == "complete" and report.counts.added == 1
+    resource = store.get("zenodo:oai:zenodo.org:10357859")
+    assert resource.metadata_prefix == "datacite"
+    assert len(resource.creator) == 9
