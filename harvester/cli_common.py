@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import sys
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import click
 
 from harvester.config import DEFAULT_CONFIG, Config, load_config, oer_home
 from harvester.errors import ConfigError
+
+LOG_MAX_BYTES = 5_000_000
+"""Size at which ``logs/oer.log`` is rotated (bytes)."""
+LOG_BACKUPS = 5
+"""Rotated ``oer.log.N`` files kept."""
 
 
 class Home:
@@ -29,7 +35,8 @@ def setup_logging(home: Home, verbose: bool) -> None:
     root.setLevel(logging.INFO)
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    file_handler = logging.FileHandler(home.logs / "oer.log", encoding="utf-8")
+    file_handler = logging.handlers.RotatingFileHandler(  # rotated: 5 files of 5 MB
+        home.logs / "oer.log", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if verbose else logging.ERROR)

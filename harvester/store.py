@@ -229,6 +229,32 @@ class Store:
         cur = self._db.execute("SELECT * FROM runs WHERE id=?", (run_id,))
         return dict(zip([d[0] for d in cur.description], cur.fetchone()))
 
+    def runs_of(self, source: str, *, statuses: tuple[str, ...] = (),
+                message_prefix: str | None = None, exclude_prefix: str | None = None,
+                limit: int = 100) -> list[dict]:
+        """Runs of ``source``, newest first (for health and schedules).
+
+        Args:
+            source: Source name.
+            statuses: Only runs with one of these statuses (all when empty).
+            message_prefix: Only runs whose message starts with this (e.g. ``"reconcile:"``).
+            exclude_prefix: Leave out runs whose message starts with this.
+            limit: At most this many rows.
+        """
+        sql, args = "SELECT * FROM runs WHERE source=?", [source]
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            args += list(statuses)
+        if message_prefix is not None:
+            sql += " AND substr(message, 1, ?) = ?"
+            args += [len(message_prefix), message_prefix]
+        if exclude_prefix is not None:
+            sql += " AND (message IS NULL OR substr(message, 1, ?) != ?)"
+            args += [len(exclude_prefix), exclude_prefix]
+        cur = self._db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
     # -- records --------------------------------------------------------------------
 
     def save_page(self, run_id: int, items: Iterable[StoredItem], state: SourceState,
