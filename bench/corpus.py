@@ -8,7 +8,6 @@ each copy with its identifier suffixed ``-c<n>`` so every record is distinct.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,35 +30,45 @@ def real_records() -> list[bytes]:
     return out
 
 
-def replicate(records: list[bytes], total: int) -> Iterator[bytes]:
-    """``total`` distinct records cycling through ``records`` (identifier suffix ``-c<n>``)."""
-    for n in range(total):
-        record = records[n % len(records)]
-        copy = n // len(records)
-        yield _IDENT.sub(lambda m: b"<identifier>" + m.group(1) + b"-c%d</identifier>" % copy,
-                         record, count=1)
-
-
 def build_pages(total: int, page_size: int) -> dict[str | None, bytes]:
     """ListRecords pages of ``page_size`` records, keyed by the token that asks for them."""
-    records = list(replicate(real_records(), total))
-    pages: dict[str | None, bytes] = {}
-    count = (total + page_size - 1) // page_size
-    for n in range(count):
-        token = f"<resumptionToken completeListSize=\"{total}\">p{n + 1}</resumptionToken>" \
-            if n + 1 < count else f"<resumptionToken completeListSize=\"{total}\"/>"
-        body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org'
-                b'/OAI/2.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><responseDate>'
+    lazy = LazyPages(total, page_size)
+    return {None if n == 0 else f"p{n}": lazy.page(n) for n in range(lazy.count)}
+
+
+class LazyPages:
+    """Pages made on request (flat memory for a million records), keyed like build_pages."""
+
+    def __init__(self, total: int, page_size: int) -> None:
+        self.records = real_records()
+        self.total, self.page_size = total, page_size
+        self.count = (total + page_size - 1) // page_size
+
+    def __getitem__(self, token: str | None) -> bytes:
+        return self.page(0 if token is None else int(token[1:]))
+
+    def page(self, n: int) -> bytes:
+        """Page ``n`` (0-based)."""
+        first = n * self.page_size
+        size = min(self.page_size, self.total - first)
+        chosen = []
+        for i in range(first, first + size):
+            record = self.records[i % len(self.records)]
+            copy = i // len(self.records)
+            chosen.append(_IDENT.sub(lambda m: b"<identifier>" + m.group(1)
+                                     + b"-c%d</identifier>" % copy, record, count=1))
+        token = (f"<resumptionToken completeListSize=\"{self.total}\">p{n + 1}</resumptionToken>"
+                 if n + 1 < self.count else f"<resumptionToken completeListSize=\"{self.total}\"/>")
+        return (b'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives'
+                b'.org/OAI/2.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><responseDate>'
                 b"2026-11-30T00:00:00Z</responseDate><request>http://127.0.0.1/oai</request>"
-                b"<ListRecords>" + b"\n".join(records[n * page_size:(n + 1) * page_size])
-                + token.encode() + b"</ListRecords></OAI-PMH>")
-        pages[None if n == 0 else f"p{n}"] = body
-    return pages
+                b"<ListRecords>" + b"\n".join(chosen) + token.encode()
+                + b"</ListRecords></OAI-PMH>")
 
 
 @contextmanager
-def serve(pages: dict[str | None, bytes]):
-    """Serve Identify and ``pages`` on 127.0.0.1; yields the server."""
+def serve(pages):
+    """Serve Identify and ``pages`` (a dict or :class:`LazyPages`) on 127.0.0.1."""
 
     def respond(params: dict[str, str]) -> Reply:
         if params.get("verb") == "Identify":

@@ -17,31 +17,38 @@ import click
 
 from harvester import __version__
 from harvester.cli_common import Home, config_from, home_from
-from harvester.config import DEFAULT_CONFIG, Config, make_source
+from harvester.cli_ops import harvest_configured, harvest_due, print_status, schedule_command
+from harvester.cli_sources import sources_command
+from harvester.cli_licence import licence_command
+from harvester.config import DEFAULT_CONFIG, Config, make_sitemap_source, make_source
 from harvester.errors import ConfigError
 from harvester.oai_harvest import RunReport, harvest_source
+from harvester.scheduler import manual_selection
 from harvester.store import Store
-from indexer import open_backend
-from indexer.sync import sync_index
+from indexer.lifecycle import update_index
 from search.cli_search import print_search, search_command
+from search.cli_export import export_command
+from search.cli_serve import serve_command
 
 log = logging.getLogger("harvester")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help=f"Sources file (TOML). Default: {DEFAULT_CONFIG}.")
+              default=None, envvar="OER_CONFIG",
+              help=f"Sources file (TOML; or OER_CONFIG). Default: {DEFAULT_CONFIG}.")
 @click.option("-v", "--verbose", is_flag=True, help="Log warnings and retries to stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only what went wrong (for cron).")
 @click.version_option(__version__, prog_name="oer")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: Path | None, verbose: bool, quiet: bool) -> None:
     """Harvest Open Educational Resources, normalise their licences, search them.
 
     OER_HOME chooses where the store, index and logs live (default: the user data
     directory). Exit status: 0 all fine, 1 a source failed, is incomplete or
     deferred, 2 usage or configuration error.
     """
-    ctx.obj = {"config_path": config_path, "verbose": verbose}
+    ctx.obj = {"config_path": config_path, "verbose": verbose, "quiet": quiet}
 
 
 def _harvest_and_index(home: Home, sources, config: Config, *, full: bool,
@@ -55,11 +62,7 @@ def _harvest_and_index(home: Home, sources, config: Config, *, full: bool,
                                               full=full, from_date=from_date))
             except ConfigError as exc:
                 raise click.UsageError(str(exc)) from exc
-        backend = open_backend(home.index)
-        try:
-            synced = sync_index(store, backend)
-        finally:
-            backend.close()
+        synced, _ = update_index(store, home.index)
         click.echo(f"index: +{synced.upserted:,} updated, -{synced.deleted:,} removed", err=True)
         return reports
     finally:
@@ -76,93 +79,89 @@ def _summary(report: RunReport) -> str:
 @cli.command()
 @click.argument("source_names", metavar="[SOURCE]...", nargs=-1)
 @click.option("--oai", "oai_url", help="Harvest this OAI-PMH base URL ad hoc (needs --name).")
-@click.option("--name", help="Source name for --oai (a-z, 0-9, _.-).")
+@click.option("--sitemap", "sitemap_url", help="Crawl this sitemap or robots.txt URL ad hoc "
+              "(needs --name).")
+@click.option("--name", help="Source name for --oai or --sitemap (a-z, 0-9, _.-).")
 @click.option("--set", "set_spec", help="OAI-PMH setSpec to harvest (with --oai).")
 @click.option("--prefix", "metadata_prefix", default="oai_dc", show_default=True,
               help="OAI-PMH metadataPrefix (with --oai).")
 @click.option("--from", "from_date", help="Harvest records changed since this date "
               "(YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ), instead of the saved watermark.")
 @click.option("--full", is_flag=True, help="Ignore the watermark and any saved token: harvest all.")
+@click.option("--due", is_flag=True, help="Harvest only the enabled sources whose schedule is "
+              "due (for cron and systemd timers).")
 @click.pass_context
 def harvest(ctx: click.Context, source_names: tuple[str, ...], oai_url: str | None,
-            name: str | None, set_spec: str | None, metadata_prefix: str,
-            from_date: str | None, full: bool) -> None:
+            sitemap_url: str | None, name: str | None, set_spec: str | None, metadata_prefix: str,
+            from_date: str | None, full: bool, due: bool) -> None:
     """Harvest sources into the store, then update the index.
 
-    With --oai URL --name NAME, harvest one endpoint; otherwise harvest the named
-    SOURCEs of the sources file (all of them when none is named).
+    With --oai URL --name NAME, harvest one endpoint (--sitemap URL --name NAME: crawl
+    one site's sitemaps); otherwise harvest the named
+    SOURCEs of the sources file (all enabled ones when none is named), in parallel.
+    One run at a time per OER_HOME; each run writes a JSON report under
+    OER_HOME/reports/.
     """
-    if oai_url:
+    if due:
+        if oai_url or sitemap_url or source_names or full or from_date:
+            raise click.UsageError("--due takes no SOURCE, --oai, --sitemap, --full or --from")
+        ctx.exit(harvest_due(ctx, home_from(ctx), config_from(ctx, required=True)))
+    not_run = []
+    if oai_url or sitemap_url:
+        option = "--oai" if oai_url else "--sitemap"
+        if oai_url and sitemap_url:
+            raise click.UsageError("give either --oai or --sitemap, not both")
         if not name:
-            raise click.UsageError("--oai needs --name")
+            raise click.UsageError(f"{option} needs --name")
         if source_names:
-            raise click.UsageError("give either --oai or SOURCE names, not both")
+            raise click.UsageError(f"give either {option} or SOURCE names, not both")
         config = config_from(ctx, required=False)
         try:
-            sources = [make_source(name, oai_url, metadata_prefix, set_spec)]
+            sources = [make_source(name, oai_url, metadata_prefix, set_spec) if oai_url
+                       else make_sitemap_source(name, sitemap_url)]
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from exc
     else:
         config = config_from(ctx, required=True)
-        unknown = [n for n in source_names if n not in config.sources]
-        if unknown:
-            raise click.UsageError(f"unknown source(s): {', '.join(unknown)} "
-                                   f"(configured: {', '.join(config.sources) or 'none'})")
-        sources = [config.sources[n] for n in source_names] or list(config.sources.values())
-        if not sources:
-            raise click.UsageError("no sources configured")
-    reports = _harvest_and_index(home_from(ctx), sources, config, full=full, from_date=from_date)
-    for report in reports:
-        click.echo(_summary(report), err=True)
-    if not all(r.ok for r in reports):
-        ctx.exit(1)
+        try:
+            sources, not_run = manual_selection(config, source_names)
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from exc
+    ctx.exit(harvest_configured(ctx, home_from(ctx), config, sources, not_run, full=full,
+                                from_date=from_date))
 
 
 @cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the data of the web service's /api/status.")
 @click.pass_context
-def status(ctx: click.Context) -> None:
-    """Show each source's last harvest run.
+def status(ctx: click.Context, output_format: str) -> None:
+    """Show each source's health: last success, last failure, records, warnings.
 
-    For each source: status, records added/updated/deleted/unchanged, when, and why a
-    run is not complete.
+    For each source: records live/deleted/quarantined, the last run's counts, the last
+    success, the last failure and its reason, when it is next due, and a warning when
+    it has not completed for several runs, is overdue or deferred.
     """
-    home = home_from(ctx)
-    if not home.store.exists():
-        click.echo("no harvest yet (store not found under OER_HOME)")
-        return
-    store = Store(home.store)
-    try:
-        runs = store.last_runs()
-        for run in runs:
-            click.echo(f"{run['source']}: {run['status']} at {run['finished_at'] or run['started_at']}"
-                       f" — {run['added']:,} added, {run['updated']:,} updated, "
-                       f"{run['deleted']:,} deleted, {run['unchanged']:,} unchanged; "
-                       f"{store.count(run['source']):,} records"
-                       + (f"; {run['message']}" if run["message"] else ""))
-        if not runs:
-            click.echo("no harvest yet")
-    finally:
-        store.close()
+    print_status(ctx, output_format)
 
 
 @cli.command()
-@click.option("--rebuild", is_flag=True, help="Drop the index and rebuild it from the store.")
+@click.option("--rebuild", is_flag=True,
+              help="Rebuild the index from the store into a new directory, then swap it in.")
 @click.pass_context
 def index(ctx: click.Context, rebuild: bool) -> None:
     """Update the index from the store (it is derived).
 
-    The index can always be rebuilt from the store: --rebuild does that.
+    The index can always be rebuilt from the store: --rebuild does that, atomically
+    (searches keep using the old index until the new one is complete).
     """
-    from indexer.sync import rebuild_index
     home = home_from(ctx)
     store = Store(home.store)
-    backend = open_backend(home.index)
     try:
-        report = rebuild_index(store, backend) if rebuild else sync_index(store, backend)
+        report, indexed = update_index(store, home.index, rebuild=rebuild)
         click.echo(f"index: +{report.upserted:,} updated, -{report.deleted:,} removed; "
-                   f"{backend.count():,} records indexed")
+                   f"{indexed:,} records indexed")
     finally:
-        backend.close()
         store.close()
 
 
@@ -197,6 +196,11 @@ def demo(ctx: click.Context, home_dir: Path | None) -> None:
 
 # -- commands defined in other modules ------------------------------------------------
 cli.add_command(search_command)
+cli.add_command(schedule_command)
+cli.add_command(sources_command)
+cli.add_command(licence_command)
+cli.add_command(serve_command)
+cli.add_command(export_command)
 
 
 def main() -> None:

@@ -10,7 +10,8 @@ Error tree::
 
     IndexBackendError              any failure of the index backend
     ├── IndexLockedError           another writer holds the index's write lock
-    └── IndexNotFoundError         no index in the directory (and creation not asked)
+    ├── IndexNotFoundError         no index in the directory (and creation not asked)
+    └── IndexOutdatedError         the index was built with another schema: rebuild it
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -49,32 +50,113 @@ class IndexNotFoundError(IndexBackendError):
     """The index directory holds no index and the backend was not asked to create one."""
 
 
+class IndexOutdatedError(IndexBackendError):
+    """The index was built with another schema version; ``oer index --rebuild`` fixes it."""
+
+
+#: Facets the index counts, in display order. ``policy`` and ``allows`` are derived at
+#: query time from ``license`` through :mod:`harvester.policies` (see :mod:`indexer.facets`),
+#: so changing a policy needs no re-index.
+FACETS: tuple[str, ...] = ("license", "policy", "allows", "language", "type", "level",
+                           "accessibility", "source", "year")
+
+#: Facets kept in the index itself.
+INDEXED_FACETS: tuple[str, ...] = ("license", "language", "type", "level", "accessibility",
+                                   "source", "year")
+
+#: Orders of results: best score first, newest ``dcterms:date`` first, title A→Z.
+SORTS: tuple[str, ...] = ("relevance", "date", "title")
+
+
+def _normalise_filters(filters: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    items = filters.items() if isinstance(filters, Mapping) else filters
+    merged: dict[str, list[str]] = {}
+    for name, values in items:  # type: ignore[union-attr]
+        if name not in FACETS:
+            raise ValueError(f"unknown facet {name!r}; one of {', '.join(FACETS)}")
+        if isinstance(values, str):
+            values = (values,)
+        for value in values:
+            value = str(value).strip()
+            if value and value not in merged.setdefault(name, []):
+                merged[name].append(value)
+    return tuple((name, tuple(vals)) for name, vals in sorted(merged.items()) if vals)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     """One search request.
 
+    Filters combine with AND across facets and OR within one facet (``allows`` is the
+    exception: every use asked for must be allowed).
+
     Attributes:
-        text: Free-text query in the engine's query syntax (words are ANDed; quotes,
-            ``OR``, ``NOT`` and ``field:value`` are understood). ``"*"`` or an empty /
-            blank string matches every document.
-        licences: Licence ids to allow (``"CC-BY-4.0"``, ``"unknown"``…), ORed together;
-            empty means no licence filter. Matched case-insensitively.
-        language: BCP 47 tag to filter on, case-insensitive; a primary subtag
-            (``"en"``) also matches its regional forms (``"en-US"``). ``None``: no filter.
-        limit: Maximum number of hits to return (>= 1).
+        text: Free-text query: words are ANDed; ``"a phrase"``, ``OR``, ``NOT``,
+            ``prefix*`` and ``fuzzy~`` (``~2``: two edits) are understood; ``"*"`` or a
+            blank string matches every document. Malformed syntax never raises.
+        licences: Licence ids to allow (``"CC-BY-4.0"``, ``"unknown"``…), ORed together,
+            matched case-insensitively; merged with ``filters["license"]``.
+        language: One BCP 47 tag, case-insensitive; a primary subtag (``"en"``) also
+            matches its regional forms (``"en-US"``); merged with ``filters["language"]``.
+        limit: Page size, hits per page (>= 1).
+        filters: Facet name (one of :data:`FACETS`) → allowed values; a mapping or
+            pairs, stored as sorted ``((facet, (value, …)), …)``. ``policy`` values are
+            :data:`harvester.policies.POLICIES` names; ``allows`` values are
+            ``"commercial"`` / ``"derivatives"``.
+        year_from: Only records whose year is at least this (inclusive), or ``None``.
+        year_to: Only records whose year is at most this (inclusive), or ``None``.
+        sort: One of :data:`SORTS`.
+        page: Page number, from 1.
+        facets: True to count facet values (:attr:`SearchResult.facets`).
+        snippets: True to make highlighted snippets (:attr:`Hit.snippet`).
 
     Raises:
-        ValueError: when ``limit`` is below 1.
+        ValueError: for ``limit`` or ``page`` below 1, an unknown facet or sort, or
+            ``year_from`` after ``year_to``.
     """
 
     text: str
     licences: tuple[str, ...] = ()
     language: str | None = None
     limit: int = 10
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    facets: bool = False
+    snippets: bool = True
 
     def __post_init__(self) -> None:
         if self.limit < 1:
             raise ValueError(f"limit must be >= 1, got {self.limit}")
+        if self.page < 1:
+            raise ValueError(f"page must be >= 1, got {self.page}")
+        if self.sort not in SORTS:
+            raise ValueError(f"sort must be one of {SORTS}, got {self.sort!r}")
+        if (self.year_from is not None and self.year_to is not None
+                and self.year_from > self.year_to):
+            raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
+        object.__setattr__(self, "licences", tuple(self.licences))
+        object.__setattr__(self, "filters", _normalise_filters(self.filters))
+        if "allows" in dict(self.filters):
+            from indexer.facets import check_uses
+
+            check_uses(dict(self.filters)["allows"])
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        """The values asked for one facet (``licences`` and ``language`` merged in)."""
+        own = dict(self.filters).get(facet, ())
+        if facet == "license":
+            own = tuple(dict.fromkeys((*self.licences, *own)))
+        elif facet == "language" and self.language:
+            own = tuple(dict.fromkeys((self.language, *own)))
+        return own
+
+    @property
+    def offset(self) -> int:
+        """Number of hits before this page."""
+        return (self.page - 1) * self.limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +172,11 @@ class Hit:
         language: The record's BCP 47 tags, in record order, as harvested-normalised.
         source: Name of the configured source.
         score: Relevance score (engine units; higher is better; comparable only within
-            one result).
+            one result); 0.0 when sorted by date or title.
+        date: ``YYYY[-MM[-DD]]`` of the record's first date, or ``None``.
+        types: Resource types (facet values).
+        snippet: Highlighted start of the description around the matched words, as
+            ``((text, matched), …)`` segments; ``()`` when not asked or no description.
     """
 
     id: str
@@ -101,6 +187,25 @@ class Hit:
     language: tuple[str, ...]
     source: str
     score: float
+    date: str | None = None
+    types: tuple[str, ...] = ()
+    snippet: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One value of a facet with its count.
+
+    Attributes:
+        value: The value (a licence id, a policy name, a language subtag…).
+        count: Matching records that have it, counted with every filter except this
+            facet's own (so the other values of a selected facet keep their counts).
+        selected: True when the query filters on it.
+    """
+
+    value: str
+    count: int
+    selected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +215,26 @@ class SearchResult:
     Attributes:
         total: Number of documents matching query and filters (all of them, not just
             the returned page).
-        hits: At most ``limit`` hits, best score first.
+        hits: The requested page of hits, at most ``limit``, in the requested order.
+        facets: Facet name → values by descending count (``year``: newest first);
+            empty unless the query asked for facets.
+        suggestion: A corrected query text ("did you mean") when some word of the query
+            is not in the index and a close one is, else ``None``.
+        page: The page number returned.
+        page_size: Hits per page.
     """
 
     total: int
     hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    suggestion: str | None = None
+    page: int = 1
+    page_size: int = 10
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, -(-self.total // self.page_size))
 
 
 @runtime_checkable
@@ -159,10 +279,11 @@ class IndexBackend(Protocol):
         """Run a query; a malformed query string never raises.
 
         Args:
-            query: Text, filters and page size.
+            query: Text, filters, sort, page, and whether to count facets.
 
         Returns:
-            The full match count and the best ``query.limit`` hits.
+            The full match count, the requested page of hits, facet counts when
+            asked, and a spelling suggestion when one helps.
 
         Raises:
             IndexBackendError: on an engine failure (not on bad query syntax).

@@ -117,7 +117,9 @@ def sync_index(store: ChangeSource, backend: IndexBackend, *, batch_size: int = 
 def rebuild_index(store: ChangeSource, backend: IndexBackend, *, batch_size: int = 500) -> SyncReport:
     """Empty the index and re-apply the store's whole change log.
 
-    Note: this clears in place, so searches during the rebuild see a partial index.
+    Note: this clears in place, so searches during the rebuild see a partial index;
+    :func:`indexer.lifecycle.rebuild_atomically` (``oer index --rebuild``) builds a new
+    generation and swaps it in instead.
 
     Args:
         store: The change log.

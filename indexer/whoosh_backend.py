@@ -6,151 +6,178 @@ engines means writing a sibling of this file. Whoosh names to keep in mind: its
 ``whoosh.index.IndexError`` (which shadows the builtin) is only ever referred to as
 ``whoosh_index.IndexError``.
 
+Schema: one text field per kind and language bucket (``title_fr``, ``subject_ru``,
+``description_zh``… analysed by :mod:`indexer.analysis` for that language; boosts title
+3 > subject 2 > description 1), ``creator``/``publisher``, and ``all`` (titles, subjects,
+names; folded, not stemmed) for prefix, fuzzy and spelling. A query is parsed once per field,
+so each language's analyser sees it: one search covers every language. Facets are
+keyword columns; ``policy``/``allows`` are derived from ``license`` (:mod:`indexer.facets`).
+
 Ref: Whoosh 2.7 documentation, https://whoosh.readthedocs.io/ (schema, writing,
-searching, parsing user queries).
+searching, parsing user queries, sorting and faceting, spelling).
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import (
-    CharsetFilter,
-    IDTokenizer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from whoosh.analysis import Token as WToken
+from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.support.charset import accent_map
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
+from whoosh.sorting import Count, FieldFacet
 from whoosh.writing import CLEAR
 
-from harvester.record import UNKNOWN_LICENCE, LangString, Resource
+from harvester.record import UNKNOWN_LICENCE, Resource
+from indexer import analysis
 from indexer.backend import (
+    FACETS,
     Hit,
     IndexBackendError,
     IndexLockedError,
     IndexNotFoundError,
+    IndexOutdatedError,
     SearchQuery,
     SearchResult,
     read_last_seq,
     write_last_seq,
 )
+from indexer.documents import TEXT_KINDS, IndexDocument, to_document
+from indexer.facets import DERIVED_FACETS, count_plan, facet_values, licences_for
+from indexer.querytext import correct, plain_words, strip_dangling_operators
+from indexer.snippets import highlight
 
 #: Seconds a writer waits for the index's write lock before giving up.
 DEFAULT_LOCK_TIMEOUT_S = 5.0
 
-#: Fields the free-text query searches, in the order the parser tries them.
-TEXT_FIELDS = ("title", "subject", "description", "creator", "publisher")
+#: Bumped whenever fields or analysers change; an index of another version must be rebuilt.
+SCHEMA_VERSION = 4
+SCHEMA_FILENAME = "oer_schema.json"
 
-# Case folding and accent folding *before* stemming, so "Éducation" and "education"
-# reach the (English Porter) stemmer as the same token. Per-language analysers later.
-_TEXT_ANALYZER = (
-    RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
-)
-# Whole value as one term, case-insensitive: licence ids ("CC-BY-SA-3.0-IGO").
-_LOWER_ID_ANALYZER = IDTokenizer() | LowercaseFilter()
+#: Fields the free-text query searches.
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    f"{kind}_{bucket}" for kind in TEXT_KINDS for bucket in analysis.BUCKETS
+) + ("creator", "publisher")
+
+#: Index field of each indexed facet.
+FACET_FIELDS = {"license": "license", "language": "lang", "type": "type", "level": "level",
+                "accessibility": "access", "source": "source", "year": "year"}
+
+_SINGLE_VALUED = frozenset({"license", "source", "year"})  # sortable columns
+_FIELD_FACETS = {field: facet for facet, field in FACET_FIELDS.items()}
+_SORTS = {"date": ("date", True), "title": ("sort_title", False)}
+
+
+class LanguageTokenizer(Tokenizer):
+    """A Whoosh tokenizer running :func:`indexer.analysis.analyse` for one bucket.
+
+    Args:
+        bucket: One of :data:`indexer.analysis.BUCKETS`.
+        stemming: False for folded words only (the ``all`` field).
+    """
+
+    def __init__(self, bucket: str, stemming: bool = True) -> None:
+        self.bucket = bucket
+        self.stemming = stemming
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, LanguageTokenizer) and other.bucket == self.bucket
+                and other.stemming == self.stemming)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        t = WToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # e.g. the text of a prefix or wildcard term
+            t.original = t.text = analysis.fold(value)
+            t.boost, t.stopped = 1.0, False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for token in analysis.analyse(value, self.bucket, stemming=self.stemming,
+                                      index=mode == "index"):
+            t.text = token.term
+            t.boost, t.stopped = 1.0, False
+            if keeporiginal:
+                t.original = value[token.start:token.end]
+            if positions:
+                t.pos = start_pos + token.pos
+            if chars:
+                t.startchar, t.endchar = start_char + token.start, start_char + token.end
+            yield t
 
 
 def build_schema() -> Schema:
     """The index schema (a fresh object each call, as Whoosh field objects are mutable).
 
     Returns:
-        Schema with fields ``id`` (unique), ``title`` (boost 3), ``subject`` (boost 2),
-        ``description``, ``creator``, ``publisher`` (analysed text), ``language`` and
-        ``type`` (lowercase comma-separated keywords), ``date``, ``source``,
-        ``license`` (single terms), ``license_url`` and ``url`` (stored only).
+        Schema: ``id`` (unique); text fields ``{title,subject,description}_{bucket}``
+        (boosts 3/2/1), ``creator``, ``publisher``, ``all`` (folded words, no positions);
+        filter/facet fields ``license``, ``source``, ``year``, ``date``, ``sort_title``
+        (sortable columns), ``language`` (tags and primary subtags), ``lang``, ``type``,
+        ``level``, ``access`` (comma-separated keywords); stored-only display fields.
     """
-    return Schema(
-        id=ID(unique=True, stored=True),
-        title=TEXT(analyzer=_TEXT_ANALYZER, stored=True, field_boost=3.0),
-        description=TEXT(analyzer=_TEXT_ANALYZER),
-        subject=TEXT(analyzer=_TEXT_ANALYZER, field_boost=2.0),
-        creator=TEXT(analyzer=_TEXT_ANALYZER, stored=True),
-        publisher=TEXT(analyzer=_TEXT_ANALYZER),
-        language=KEYWORD(lowercase=True, commas=True, stored=True),
-        type=KEYWORD(lowercase=True, commas=True),
-        date=ID(stored=True),
-        source=ID(stored=True),
-        license=ID(stored=True, analyzer=_LOWER_ID_ANALYZER),
-        license_url=STORED(),
-        url=STORED(),
-    )
+    fields: dict[str, object] = {"id": ID(unique=True, stored=True)}
+    for kind, boost in TEXT_KINDS.items():
+        for bucket in analysis.BUCKETS:
+            fields[f"{kind}_{bucket}"] = TEXT(analyzer=LanguageTokenizer(bucket),
+                                              field_boost=boost)
+    fields["creator"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER))
+    fields["publisher"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER))
+    fields["all"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER, stemming=False),
+                         phrase=False)
+    for name in ("license", "source", "year", "date", "sort_title"):
+        fields[name] = ID(sortable=True, stored=name != "sort_title")
+    fields["language"] = KEYWORD(lowercase=True, commas=True)
+    for name in ("lang", "type", "level", "access"):
+        fields[name] = KEYWORD(commas=True)
+    for name in ("title", "url", "license_url", "languages", "types", "snippet_text",
+                 "snippet_bucket"):
+        fields[name] = STORED()
+    return Schema(**fields)
 
 
-def _join(values: Iterable[LangString]) -> str:
-    return "\n".join(v.value for v in values)
-
-
-def _language_terms(tags: Iterable[str]) -> list[str]:
-    """Each BCP 47 tag and its primary subtag, lowercased, de-duplicated, in order."""
-    terms: list[str] = []
-    for tag in tags:
-        tag = tag.strip().lower()
-        if not tag:
-            continue
-        for term in (tag, tag.split("-", 1)[0]):
-            if term and term not in terms:
-                terms.append(term)
-    return terms
+def document_fields(doc: IndexDocument) -> dict[str, object]:
+    """Map an :class:`IndexDocument` to the keyword arguments of ``update_document``."""
+    out: dict[str, object] = {
+        "id": doc.id, "license": doc.license_id, "source": doc.source,
+        "sort_title": doc.sort_title or "\uffff", "title": doc.title, "url": doc.url,
+        "license_url": doc.license_url, "languages": doc.languages,
+        "types": doc.facets["type"], "snippet_text": doc.snippet_text,
+        "snippet_bucket": doc.snippet_bucket,
+    }
+    for (kind, bucket), text in doc.texts.items():
+        out[f"{kind}_{bucket}"] = text
+    for name, value in (("creator", doc.creator), ("publisher", doc.publisher),
+                        ("all", doc.all_text), ("date", doc.date)):
+        if value:
+            out[name] = value
+    if doc.language_terms:
+        out["language"] = ",".join(doc.language_terms)
+    for facet in ("language", "type", "level", "accessibility", "year"):
+        if doc.facets[facet]:
+            out[FACET_FIELDS[facet]] = ",".join(doc.facets[facet])
+    return out
 
 
 def resource_to_document(resource: Resource) -> dict[str, object]:
-    """Map a record to the keyword arguments of ``writer.update_document``.
-
-    Multi-valued text fields are joined with newlines; the stored ``title`` is the first
-    title only and the stored ``language`` is the tuple of the record's own tags (the
-    indexed terms add primary subtags). Empty fields are left out.
-
-    Args:
-        resource: The record to index.
-
-    Returns:
-        Field name → value, plus ``_stored_<field>`` overrides.
-    """
-    doc: dict[str, object] = {
-        "id": resource.id,
-        "source": resource.source,
-        "license": resource.license.id or UNKNOWN_LICENCE,
-        "license_url": resource.license.url,
-        "url": resource.url,
-    }
-    texts = {
-        "title": _join(resource.title),
-        "description": _join(resource.description),
-        "subject": _join(resource.subject),
-        "creator": _join(resource.creator),
-        "publisher": _join(resource.publisher),
-    }
-    doc.update({name: value for name, value in texts.items() if value})
-    if resource.title:
-        doc["_stored_title"] = resource.first_title()
-    if resource.creator:
-        doc["_stored_creator"] = tuple(v.value for v in resource.creator)
-    language_terms = _language_terms(resource.language)
-    if language_terms:
-        doc["language"] = ",".join(language_terms)
-        doc["_stored_language"] = tuple(resource.language)
-    types = ",".join(v.value.replace(",", " ") for v in resource.type)
-    if types:
-        doc["type"] = types
-    if resource.date:
-        doc["date"] = resource.date[0]
-    return doc
+    """``update_document`` keyword arguments of a record."""
+    return document_fields(to_document(resource))
 
 
 class WhooshBackend:
     """An :class:`indexer.backend.IndexBackend` stored in one Whoosh index directory.
 
-    One searcher is kept open and reopened after each commit and before each search
-    when the index generation changed (so commits by other processes are seen too). Writes take Whoosh's write lock,
-    waiting up to ``lock_timeout_s`` seconds for it.
+    One searcher is kept open and reopened when the index generation changed (commits
+    by this or other processes). Writes take Whoosh's write lock, waiting up to
+    ``lock_timeout_s`` seconds for it.
 
     Args:
         index_dir: Directory of the index; created with the index when missing.
@@ -160,16 +187,12 @@ class WhooshBackend:
 
     Raises:
         IndexNotFoundError: when ``create`` is False and no index exists there.
+        IndexOutdatedError: when the index was built with another schema version.
         IndexBackendError: when the index cannot be created or opened.
     """
 
-    def __init__(
-        self,
-        index_dir: Path,
-        *,
-        lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
-        create: bool = True,
-    ) -> None:
+    def __init__(self, index_dir: Path, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+                 create: bool = True) -> None:
         if lock_timeout_s < 0:
             raise ValueError(f"lock_timeout_s must be >= 0, got {lock_timeout_s}")
         self.index_dir = Path(index_dir)
@@ -178,18 +201,33 @@ class WhooshBackend:
         try:
             if whoosh_index.exists_in(str(self.index_dir)):
                 self._ix = whoosh_index.open_dir(str(self.index_dir))
+                self._check_version()
             elif create:
                 self.index_dir.mkdir(parents=True, exist_ok=True)
                 self._ix = whoosh_index.create_in(str(self.index_dir), build_schema())
+                (self.index_dir / SCHEMA_FILENAME).write_text(
+                    json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
             else:
                 raise IndexNotFoundError(f"no index in {self.index_dir}", self.index_dir)
         except whoosh_index.LockError as exc:
             raise IndexLockedError(f"index {self.index_dir} is locked", self.index_dir) from exc
         except (OSError, whoosh_index.IndexError) as exc:
             raise IndexBackendError(
-                f"cannot open index {self.index_dir}: {exc}", self.index_dir
-            ) from exc
+                f"cannot open index {self.index_dir}: {exc}", self.index_dir) from exc
         self._parser = MultifieldParser(list(TEXT_FIELDS), self._ix.schema, group=AndGroup)
+        self._parser.add_plugin(FuzzyTermPlugin())
+
+    def _check_version(self) -> None:
+        try:
+            found = json.loads((self.index_dir / SCHEMA_FILENAME).read_text("utf-8"))
+            version = found.get("schema_version")
+        except (OSError, ValueError, AttributeError):
+            version = None
+        if version != SCHEMA_VERSION:
+            self._ix.close()
+            raise IndexOutdatedError(
+                f"index {self.index_dir} has schema version {version}, this program "
+                f"uses {SCHEMA_VERSION}: run `oer index --rebuild`", self.index_dir)
 
     @staticmethod
     def exists(index_dir: Path) -> bool:
@@ -204,9 +242,7 @@ class WhooshBackend:
         except whoosh_index.LockError as exc:
             raise IndexLockedError(
                 f"index {self.index_dir} is locked by another writer "
-                f"(waited {self.lock_timeout_s} s)",
-                self.index_dir,
-            ) from exc
+                f"(waited {self.lock_timeout_s} s)", self.index_dir) from exc
 
     def _commit(self, writer, **kwargs) -> None:
         try:
@@ -219,15 +255,9 @@ class WhooshBackend:
     def upsert(self, resources: Iterable[Resource]) -> int:
         """Add or replace records by id in one writer and one commit.
 
-        The write lock is taken first and held while ``resources`` is consumed.
-        A repeated id in ``resources`` keeps its last record (Whoosh would otherwise
-        index both, as ``update_document`` does not see uncommitted documents).
-
-        Args:
-            resources: Records to index.
-
-        Returns:
-            Number of distinct records written.
+        The write lock is taken first and held while ``resources`` is consumed. A
+        repeated id keeps its last record (``update_document`` does not see uncommitted
+        documents, so Whoosh would otherwise index both).
 
         Raises:
             IndexLockedError: when the lock is not obtained within ``lock_timeout_s``.
@@ -247,17 +277,7 @@ class WhooshBackend:
         return len(latest)
 
     def delete(self, record_ids: Iterable[str]) -> int:
-        """Remove records by ``id`` term in one writer and one commit.
-
-        Args:
-            record_ids: Record ids; unknown ones are ignored.
-
-        Returns:
-            Number of documents actually removed.
-
-        Raises:
-            IndexLockedError: when the lock is not obtained within ``lock_timeout_s``.
-        """
+        """Remove records by ``id`` term in one writer and one commit; returns how many."""
         writer = self._writer()
         try:
             removed = sum(writer.delete_by_term("id", rid) for rid in dict.fromkeys(record_ids))
@@ -268,12 +288,7 @@ class WhooshBackend:
         return removed
 
     def clear(self) -> None:
-        """Drop every document (one commit that discards all segments), then set
-        :attr:`last_seq` to 0.
-
-        Raises:
-            IndexLockedError: when the lock is not obtained within ``lock_timeout_s``.
-        """
+        """Drop every document (one commit discarding all segments); ``last_seq`` = 0."""
         writer = self._writer()
         self._commit(writer, mergetype=CLEAR)
         write_last_seq(self.index_dir, 0)
@@ -292,12 +307,9 @@ class WhooshBackend:
     def _fresh_searcher(self):
         """The kept searcher, reopened when the index has a newer generation.
 
-        Deliberately not ``Searcher.refresh()``: in whoosh-reloaded 2.7.5 it merges the
-        old reader's segments into the new list, so a refreshed searcher still sees
-        documents replaced or deleted since (``doc_count()`` 2 after one
-        ``update_document``), and it raises ``TypeError`` after a commit that left the
-        index empty. Reopening costs one TOC read and the segment readers' opening,
-        only after a change.
+        Deliberately not ``Searcher.refresh()``: in whoosh-reloaded 2.7.5 it keeps
+        documents replaced or deleted since visible and raises ``TypeError`` after a
+        commit that left the index empty.
         """
         searcher = self._searcher
         if searcher is not None:
@@ -314,72 +326,107 @@ class WhooshBackend:
 
     def _text_query(self, text: str) -> wq.Query:
         """Parse user text; never raises. ``*`` or blank → every document."""
-        text = text.strip()
+        text = strip_dangling_operators(text)
         if not text or text == "*":
             return wq.Every()
         try:
-            return self._parser.parse(text)
+            return _to_all_field(self._parser.parse(text)).normalize()
         except Exception:  # the parser is tolerant, but do not trust it blindly
             return self._plain_query(text)
 
     def _plain_query(self, text: str) -> wq.Query:
         """The words of ``text`` only (no syntax), ANDed across the text fields."""
-        words = re.findall(r"\w+", text.lower())
+        words = plain_words(text)
         if not words:
             return wq.NullQuery
         return self._parser.parse(" ".join(words))
 
-    @staticmethod
-    def _filter(query: SearchQuery) -> wq.Query | None:
-        parts: list[wq.Query] = []
-        if query.licences:
-            parts.append(wq.Or([wq.Term("license", lic.lower()) for lic in query.licences]))
-        if query.language:
-            parts.append(wq.Term("language", query.language.strip().lower()))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+    def _filters(self, searcher, query: SearchQuery) -> dict[str, wq.Query]:
+        """One filter query per facet the query restricts."""
+        parts: dict[str, wq.Query] = {}
+        licences = [t.decode() if isinstance(t, bytes) else t
+                    for t in searcher.lexicon("license")]
+        for facet in FACETS:
+            values = query.values(facet)
+            if facet == "year" and (query.year_from is not None or query.year_to is not None):
+                low = f"{query.year_from:04d}" if query.year_from is not None else None
+                high = f"{query.year_to:04d}" if query.year_to is not None else None
+                ranged = wq.TermRange("year", low, high)
+                parts[facet] = wq.And([ranged, _any_of("year", values)]) if values else ranged
+                continue
+            if not values:
+                continue
+            if facet == "license":
+                wanted = {v.lower() for v in values}
+                parts[facet] = _any_of("license", [lic for lic in licences
+                                                   if lic.lower() in wanted])
+            elif facet in DERIVED_FACETS:
+                parts[facet] = _any_of("license", licences_for(facet, values, licences))
+            elif facet == "language":
+                parts[facet] = _any_of("language", [v.lower() for v in values])
+            else:
+                parts[facet] = _any_of(FACET_FIELDS[facet], values)
+        return parts
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Run ``query``: AND of words over the text fields, filtered by licence
-        (OR of ids) and language; a malformed query string never raises.
+        """Run ``query``; a malformed query string never raises.
 
-        Args:
-            query: Text, filters and page size.
-
-        Returns:
-            Exact total match count and the best ``query.limit`` hits by score.
+        Facet counts use every filter except the facet's own (multi-select facets).
 
         Raises:
             IndexBackendError: when Whoosh fails for a reason other than query syntax.
+            ValueError: for an unknown policy name.
         """
         searcher = self._fresh_searcher()
         q = self._text_query(query.text)
-        flt = self._filter(query)
+        parts = self._filters(searcher, query)
+        flt = _and(list(parts.values()))
+        groups = {excluded: {FACET_FIELDS[f] for f in facets} for excluded, facets
+                  in count_plan(parts).items()} if query.facets else {}
+        sort = _SORTS.get(query.sort)
+        kwargs = {"limit": query.offset + query.limit, "filter": flt, "maptype": Count}
+        if sort:
+            kwargs.update(sortedby=sort[0], reverse=sort[1])
+        if groups.get(None):
+            kwargs["groupedby"] = {f: _facet(f) for f in groups[None]}
         try:
-            results = searcher.search(q, limit=query.limit, filter=flt)
-        except Exception:
-            # e.g. a syntax construct the parser accepted but the matcher rejects
+            results = searcher.search(q, **kwargs)
+        except Exception:  # a construct the parser accepted but the matcher rejects
+            q = self._plain_query(query.text)
             try:
-                results = searcher.search(
-                    self._plain_query(query.text), limit=query.limit, filter=flt
-                )
+                results = searcher.search(q, **kwargs)
             except Exception as exc:
                 raise IndexBackendError(f"search failed: {exc}", self.index_dir) from exc
-        hits = tuple(
-            Hit(
-                id=hit["id"],
-                title=hit.get("title") or "",
-                url=hit.get("url"),
-                license_id=hit.get("license") or UNKNOWN_LICENCE,
-                license_url=hit.get("license_url"),
-                language=tuple(hit.get("language") or ()),
-                source=hit.get("source") or "",
-                score=float(hit.score or 0.0),
-            )
-            for hit in results
-        )
-        return SearchResult(total=len(results), hits=hits)
+        total = len(results)
+        counts = {(None, _FIELD_FACETS[f]): results.groups(f) for f in groups.get(None, ())}
+        for excluded, fields in groups.items():
+            if excluded is None:
+                continue
+            others = _and([p for name, p in parts.items() if name != excluded])
+            extra = searcher.search(q, filter=others, limit=1, maptype=Count, groupedby={
+                f: _facet(f) for f in fields})
+            counts.update({(excluded, _FIELD_FACETS[f]): extra.groups(f) for f in fields})
+        end = min(query.offset + query.limit, len(results.top_n))  # grouping keeps them all
+        page = [results[i] for i in range(query.offset, end)]
+        terms = _matched_terms(q, searcher) if query.snippets and page else None
+        hits = tuple(_hit(h, terms, scored=not sort) for h in page)
+        return SearchResult(
+            total=total, hits=hits, page=query.page, page_size=query.limit,
+            facets=facet_values(query, parts, counts) if query.facets else {},
+            suggestion=self._suggest(searcher, query.text) if total == 0 else None)
+
+    def _suggest(self, searcher, text: str) -> str | None:
+        """The query text with each unknown word replaced by the closest indexed word.
+
+        Candidates keep the first letter (as spell checkers do: far fewer to rank).
+        """
+        def known(word: str) -> bool:
+            return bool(searcher.doc_frequency("all", analysis.fold(word)) or searcher.search(
+                self._plain_query(word), limit=1).scored_length())
+
+        return correct(text, known,
+                       lambda w: searcher.suggest("all", w, limit=8, maxdist=2, prefix=1),
+                       lambda w: searcher.doc_frequency("all", w))
 
     def close(self) -> None:
         """Close the searcher and the index."""
@@ -393,3 +440,63 @@ class WhooshBackend:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _facet(field: str) -> FieldFacet:
+    """Single-valued facets read their sortable column; multi-valued ones their postings."""
+    return FieldFacet(field, allow_overlap=field not in _SINGLE_VALUED)
+
+
+def _any_of(field: str, values: Iterable[str]) -> wq.Query:
+    terms = [wq.Term(field, v) for v in dict.fromkeys(values)]
+    if not terms:
+        return wq.NullQuery
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _and(parts: list[wq.Query]) -> wq.Query | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _to_all_field(q: wq.Query) -> wq.Query:
+    """Move prefix, wildcard and fuzzy terms to the folded, unstemmed ``all`` field."""
+    if isinstance(q, wq.FuzzyTerm):
+        return wq.FuzzyTerm("all", analysis.fold(q.text), boost=q.boost, maxdist=q.maxdist,
+                            prefixlength=q.prefixlength)
+    if isinstance(q, (wq.Prefix, wq.Wildcard)):
+        return type(q)("all", analysis.fold(q.text), boost=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(_to_all_field)
+
+
+def _matched_terms(q: wq.Query, searcher) -> set[tuple[str, str]]:
+    """``(field, term)`` of the query's terms, prefix and fuzzy terms expanded (<= 200 each)."""
+    reader = searcher.reader()
+    found: set[tuple[str, object]] = set()
+    try:
+        found.update(q.iter_all_terms(phrases=True))
+        for leaf in q.leaves():
+            if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+                found.update((leaf.field(), t) for _, t in zip(range(200), leaf._btexts(reader)))
+    except Exception:  # snippets are a nicety: never fail a search for them
+        pass
+    return {(f, t.decode() if isinstance(t, bytes) else t) for f, t in found}
+
+
+def _hit(hit, terms: set[tuple[str, str]] | None, *, scored: bool) -> Hit:
+    snippet: tuple[tuple[str, bool], ...] = ()
+    text = hit.get("snippet_text") or ""
+    if terms is not None and text:
+        bucket = hit.get("snippet_bucket") or analysis.OTHER
+        fields = {f"{kind}_{bucket}" for kind in TEXT_KINDS}
+        snippet = highlight(text, bucket, {t for f, t in terms if f in fields},
+                            {t for f, t in terms if f == "all"})
+    return Hit(
+        id=hit["id"], title=hit.get("title") or "", url=hit.get("url"),
+        license_id=hit.get("license") or UNKNOWN_LICENCE, license_url=hit.get("license_url"),
+        language=tuple(hit.get("languages") or ()), source=hit.get("source") or "",
+        score=float(hit.score or 0.0) if scored else 0.0, date=hit.get("date") or None,
+        types=tuple(hit.get("types") or ()), snippet=snippet)

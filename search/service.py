@@ -1,25 +1,29 @@
-"""Search the index from code or the CLI without naming the engine.
+"""Search the index from code, the CLI or the HTTP service without naming the engine.
 
-Engine-free: the backend comes from :func:`indexer.open_backend`.
+Engine-free: backends come from :func:`indexer.open_backend`. :func:`search` opens the
+index for one query (the CLI); :class:`SearchService` keeps it open for many (the HTTP
+service) and reopens it when ``oer index --rebuild`` swapped in a new generation.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from indexer import index_exists as _index_exists
 from indexer import open_backend
-from indexer.backend import SearchQuery, SearchResult
+from indexer.backend import Hit, IndexBackend, IndexNotFoundError, SearchQuery, SearchResult
+from indexer.layout import active_dir
 
-__all__ = ["search", "index_exists", "SearchQuery", "SearchResult"]
+__all__ = ["search", "index_exists", "iter_hits", "result_to_json", "SearchService",
+           "SearchQuery", "SearchResult"]
 
 
 def index_exists(index_dir: Path) -> bool:
-    """True when ``index_dir`` holds a search index.
-
-    Args:
-        index_dir: The index directory (need not exist).
-    """
+    """True when the index root ``index_dir`` holds a search index (it need not exist)."""
     return _index_exists(Path(index_dir))
 
 
@@ -27,15 +31,16 @@ def search(index_dir: Path, query: SearchQuery) -> SearchResult:
     """Open the index read-only, run one query and close it.
 
     Args:
-        index_dir: The index directory.
-        query: Text, filters and page size.
+        index_dir: The index root.
+        query: Text, filters, sort, page.
 
     Returns:
-        The exact total match count and the best ``query.limit`` hits.
+        The result.
 
     Raises:
         indexer.backend.IndexNotFoundError: when ``index_dir`` holds no index (it is
             not created).
+        indexer.backend.IndexOutdatedError: when the index must be rebuilt.
         indexer.backend.IndexBackendError: on other index failures.
     """
     backend = open_backend(Path(index_dir), create=False)
@@ -43,3 +48,112 @@ def search(index_dir: Path, query: SearchQuery) -> SearchResult:
         return backend.search(query)
     finally:
         backend.close()
+
+
+#: Hits fetched per page by :func:`iter_hits`.
+ITER_PAGE_SIZE = 1000
+
+
+def iter_hits(run: Callable[[SearchQuery], SearchResult], query: SearchQuery, *,
+              page_size: int = ITER_PAGE_SIZE) -> Iterator[Hit]:
+    """Every hit of ``query``, in its order, fetched page by page (for exports).
+
+    Each page is one call of ``run`` (``functools.partial(search, index_dir)`` or
+    :meth:`SearchService.search`), so no searcher is held between pages and the caller
+    may iterate from any thread. ``query``'s own page, limit, facets and snippets are
+    ignored. If the index changes between pages, a record may be seen twice or missed.
+
+    Args:
+        run: Runs one query.
+        query: Text and filters.
+        page_size: Hits per page (>= 1).
+
+    Yields:
+        :class:`Hit` values until the last page.
+    """
+    page = 1
+    while True:
+        result = run(dataclasses.replace(query, page=page, limit=page_size, facets=False,
+                                         snippets=False))
+        yield from result.hits
+        if not result.hits or page * page_size >= result.total:
+            return
+        page += 1
+
+
+class SearchService:
+    """A long-lived, thread-safe searcher over the index root ``index_dir``.
+
+    Each search checks which generation is active (one small file read) and reopens
+    the backend after a rebuild's swap; commits into the same generation are seen by
+    the backend itself.
+
+    Args:
+        index_dir: The index root.
+    """
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._backend: IndexBackend | None = None
+        self._active: Path | None = None
+
+    def _current(self) -> IndexBackend:
+        active = active_dir(self.index_dir)
+        if self._backend is None or active != self._active:
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
+            if not index_exists(self.index_dir):
+                raise IndexNotFoundError(f"no index in {self.index_dir}", self.index_dir)
+            self._backend = open_backend(self.index_dir, create=False)
+            self._active = active
+        return self._backend
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run one query (serialised: Whoosh searchers are not shared between threads).
+
+        Raises:
+            indexer.backend.IndexNotFoundError: when there is no index yet.
+            indexer.backend.IndexBackendError: on other index failures.
+        """
+        with self._lock:
+            return self._current().search(query)
+
+    def close(self) -> None:
+        """Close the backend."""
+        with self._lock:
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
+
+
+def result_to_json(result: SearchResult, *, facets: bool = True) -> dict[str, Any]:
+    """The JSON shape of a result shared by ``oer search --format json`` and the HTTP API.
+
+    Args:
+        result: The result.
+        facets: Include ``"facets"``.
+
+    Returns:
+        ``{"total", "page", "pages", "page_size", "suggestion", "hits": [{"id",
+        "title", "url", "license": {"id", "url"}, "language" (first tag or null),
+        "languages", "source", "score", "date", "types", "snippet": [{"text",
+        "match"}]}], "facets"?: {name: [{"value", "count", "selected"}]}}``.
+    """
+    data: dict[str, Any] = {
+        "total": result.total, "page": result.page, "pages": result.pages,
+        "page_size": result.page_size, "suggestion": result.suggestion,
+        "hits": [{
+            "id": h.id, "title": h.title, "url": h.url,
+            "license": {"id": h.license_id, "url": h.license_url},
+            "language": h.language[0] if h.language else None, "languages": list(h.language),
+            "source": h.source, "score": round(h.score, 4), "date": h.date,
+            "types": list(h.types),
+            "snippet": [{"text": text, "match": match} for text, match in h.snippet],
+        } for h in result.hits],
+    }
+    if facets:
+        data["facets"] = {name: [{"value": v.value, "count": v.count, "selected": v.selected}
+                                 for v in values] for name, values in result.facets.items()}
+    return data

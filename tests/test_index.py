@@ -1,4 +1,7 @@
-"""Tests of the Whoosh index backend through the IndexBackend interface."""
+"""The IndexBackend contract suite: every test runs against each engine of tests/backends.py.
+
+Engine-specific checks (the lazy import of Whoosh, ``index_exists``) are marked as such.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from harvester.record import LangString, Licence, Resource
+from backends import BACKENDS
 from indexer import index_exists, open_backend
 from indexer.backend import (
     IndexBackend,
@@ -69,9 +73,15 @@ CLIMATE = make(
 ALL = (GUIDELINES, EDUCATION_OUVERTE, BASIC_GUIDE, CLIMATE)
 
 
+@pytest.fixture(params=sorted(BACKENDS))
+def make_backend(request):
+    """A factory of backends of one engine: ``make_backend(index_dir, **kwargs)``."""
+    return BACKENDS[request.param]
+
+
 @pytest.fixture
-def backend(tmp_path: Path):
-    b = open_backend(tmp_path / "index", lock_timeout_s=0.2)
+def backend(tmp_path: Path, make_backend):
+    b = make_backend(tmp_path / "index", lock_timeout_s=0.2)
     assert b.upsert(ALL) == 4
     yield b
     b.close()
@@ -135,10 +145,10 @@ def test_search_by_creator(backend) -> None:
     assert ids(backend, "Miao") == {EDUCATION_OUVERTE.id}
 
 
-def test_title_boost_ranks_title_match_first(tmp_path) -> None:
+def test_title_boost_ranks_title_match_first(tmp_path, make_backend) -> None:
     in_title = make("t", "Open textbooks for mathematics", description="Algebra and geometry.")
     in_desc = make("d", "Algebra course notes", description="Links to open textbooks.")
-    with open_backend(tmp_path / "ix") as b:
+    with make_backend(tmp_path / "ix") as b:
         b.upsert([in_desc, in_title])
         hits = b.search(SearchQuery("textbooks")).hits
     assert [h.id for h in hits] == [in_title.id, in_desc.id]
@@ -223,16 +233,16 @@ def test_clear_empties_and_resets_last_seq(backend) -> None:
     assert backend.last_seq == 0
 
 
-def test_last_seq_persists_across_reopen(tmp_path) -> None:
+def test_last_seq_persists_across_reopen(tmp_path, make_backend) -> None:
     index_dir = tmp_path / "ix"
-    b = open_backend(index_dir)
+    b = make_backend(index_dir)
     assert b.last_seq == 0
     b.upsert([CLIMATE])
     b.set_last_seq(42)
     b.close()
-    assert (index_dir / "last_seq.json").read_text() == '{"last_seq": 42}'
-    assert not list(index_dir.glob("*.tmp"))
-    b2 = open_backend(index_dir)
+    assert (b.index_dir / "last_seq.json").read_text() == '{"last_seq": 42}'
+    assert not list(b.index_dir.glob("*.tmp"))
+    b2 = make_backend(index_dir)
     assert b2.last_seq == 42
     assert b2.count() == 1
     b2.close()
@@ -243,17 +253,17 @@ def test_set_last_seq_rejects_negative(backend) -> None:
         backend.set_last_seq(-1)
 
 
-def test_corrupt_last_seq_file_raises(tmp_path) -> None:
-    with open_backend(tmp_path / "ix") as b:
-        (tmp_path / "ix" / "last_seq.json").write_text("{not json")
+def test_corrupt_last_seq_file_raises(tmp_path, make_backend) -> None:
+    with make_backend(tmp_path / "ix") as b:
+        (b.index_dir / "last_seq.json").write_text("{not json")
         with pytest.raises(IndexBackendError):
             _ = b.last_seq
 
 
-def test_second_writer_gets_index_locked_error(tmp_path) -> None:
+def test_second_writer_gets_index_locked_error(tmp_path, make_backend) -> None:
     index_dir = tmp_path / "ix"
-    first = open_backend(index_dir, lock_timeout_s=0.2)
-    second = open_backend(index_dir, lock_timeout_s=0.2)
+    first = make_backend(index_dir, lock_timeout_s=0.2)
+    second = make_backend(index_dir, lock_timeout_s=0.2)
     inside, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
@@ -275,7 +285,7 @@ def test_second_writer_gets_index_locked_error(tmp_path) -> None:
         with pytest.raises(IndexLockedError) as info:
             second.upsert([GUIDELINES])
         assert isinstance(info.value, IndexBackendError)
-        assert info.value.index_dir == index_dir
+        assert info.value.index_dir == first.index_dir
         with pytest.raises(IndexLockedError):
             second.delete([CLIMATE.id])
     finally:
