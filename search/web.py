@@ -179,6 +179,8 @@ def create_app(home: Home) -> FastAPI:
                               "openness policy, language, type, source and year.")
     service = SearchService(home.index)
     envs = {lang: _environment(lang) for lang in UI_LANGUAGES}
+    from search.web_export import export_router  # here: search.web_export imports this module
+    app.include_router(export_router(home, service))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

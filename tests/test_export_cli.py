@@ -22,7 +22,6 @@ from harvester.store import Store, StoredItem
 from indexer.lifecycle import update_index
 from search.export import Selection, export_chunks
 from search.web import create_app
-from search.web_export import export_router
 from search_corpus import fill_store, real_items, real_resources
 
 # the corpus (415 records) and the six attribution records it lacks
@@ -147,8 +146,7 @@ def test_no_index_yet(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def client(home):
-    app = create_app(Home(home))
-    app.include_router(export_router(Home(home), app.state.search_service))
+    app = create_app(Home(home))  # create_app wires /api/export itself
     with TestClient(app) as c:
         yield c
 
@@ -160,6 +158,7 @@ def test_api_export_streams_the_format(client) -> None:
     assert response.headers["content-disposition"] == 'attachment; filename="oer-export.bib"'
     lib = bibtexparser.parse_string(response.text)
     assert len(lib.entries) == 2 and lib.comments[0].comment.startswith("Licence summary: 2")
+    assert "/api/export" in client.get("/openapi.json").json()["paths"]
 
 
 def test_api_export_policy_and_unknown(client) -> None:
