@@ -36,7 +36,7 @@ from indexer.backend import SearchQuery  # noqa: E402
 from indexer.lifecycle import update_index  # noqa: E402
 from search.export import FORMATS, Selection, export_chunks  # noqa: E402
 from search.export.stream import export_stream, iter_resources  # noqa: E402
-from search.service import SearchService, iter_hits  # noqa: E402
+from search.service import SearchService  # noqa: E402
 
 
 def drain(chunks) -> int:
@@ -94,7 +94,7 @@ def bench_pipeline(real, count: int) -> None:
             """The path of export_stream, with the hits cut at ``limit`` for the small run."""
             service = SearchService(root / "index")
             try:
-                ids = (h.id for h in iter_hits(service.search, SearchQuery("*")))
+                ids = service.iter_ids(SearchQuery("*"))
                 resources = iter_resources(root / "store.sqlite", itertools.islice(ids, limit))
                 return drain(export_chunks(resources, "csv", Selection(include_unknown=True)))
             finally:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -284,6 +284,17 @@ class IndexBackend(Protocol):
         Returns:
             The full match count, the requested page of hits, facet counts when
             asked, and a spelling suggestion when one helps.
+
+        Raises:
+            IndexBackendError: on an engine failure (not on bad query syntax).
+        """
+        ...
+
+    def iter_ids(self, query: SearchQuery) -> Iterator[str]:
+        """Every matching record id, streamed (exports): no paging, no scores, no facets.
+
+        Order: ``query.sort`` when given, else the engine's own. Memory must not grow
+        with the page depth (deep paging is quadratic in Whoosh and in most engines).
 
         Raises:
             IndexBackendError: on an engine failure (not on bad query syntax).

@@ -20,7 +20,8 @@ searching, parsing user queries, sorting and faceting, spelling).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh import columns
@@ -406,6 +407,37 @@ class WhooshBackend:
             total=total, hits=hits, page=query.page, page_size=query.limit,
             facets=facet_values(query, parts, counts) if query.facets else {},
             suggestion=self._suggest(searcher, query.text) if total == 0 else None)
+
+    def iter_ids(self, query: SearchQuery) -> Iterator[str]:
+        """Every matching record id, streamed for exports: no paging, no scores.
+
+        Runs on a searcher of its own, closed when the iterator ends, so it does not
+        disturb other searches. Order: ``query.sort`` when given, else index order.
+        Memory: 4 bytes per match (the document numbers), not a page of hits.
+
+        Raises:
+            IndexBackendError: when Whoosh fails for a reason other than query syntax.
+        """
+        searcher = self._ix.searcher()
+        try:
+            flt = _and(list(self._filters(searcher, query).values()))
+            kwargs = {"limit": None, "filter": flt, "scored": False}
+            sort = SORTS.get(query.sort)
+            if sort:
+                kwargs.update(sortedby=sort[0], reverse=sort[1])
+            try:
+                results = searcher.search(self._text_query(query.text), **kwargs)
+            except Exception:  # as in search(): fall back to the plain words
+                try:
+                    results = searcher.search(self._plain_query(query.text), **kwargs)
+                except Exception as exc:
+                    raise IndexBackendError(f"search failed: {exc}", self.index_dir) from exc
+            docnums = array("i", (docnum for _, docnum in results.top_n))
+            del results
+            for docnum in docnums:
+                yield searcher.stored_fields(docnum)["id"]
+        finally:
+            searcher.close()
 
     def _suggest(self, searcher, text: str) -> str | None:
         """The query text with each unknown word replaced by the closest indexed word.

@@ -7,18 +7,17 @@ service) and reopens it when ``oer index --rebuild`` swapped in a new generation
 
 from __future__ import annotations
 
-import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from indexer import index_exists as _index_exists
 from indexer import open_backend
-from indexer.backend import Hit, IndexBackend, IndexNotFoundError, SearchQuery, SearchResult
+from indexer.backend import IndexBackend, IndexNotFoundError, SearchQuery, SearchResult
 from indexer.layout import active_dir
 
-__all__ = ["search", "index_exists", "iter_hits", "result_to_json", "SearchService",
+__all__ = ["search", "index_exists", "result_to_json", "SearchService",
            "SearchQuery", "SearchResult"]
 
 
@@ -48,37 +47,6 @@ def search(index_dir: Path, query: SearchQuery) -> SearchResult:
         return backend.search(query)
     finally:
         backend.close()
-
-
-#: Hits fetched per page by :func:`iter_hits`.
-ITER_PAGE_SIZE = 1000
-
-
-def iter_hits(run: Callable[[SearchQuery], SearchResult], query: SearchQuery, *,
-              page_size: int = ITER_PAGE_SIZE) -> Iterator[Hit]:
-    """Every hit of ``query``, in its order, fetched page by page (for exports).
-
-    Each page is one call of ``run`` (``functools.partial(search, index_dir)`` or
-    :meth:`SearchService.search`), so no searcher is held between pages and the caller
-    may iterate from any thread. ``query``'s own page, limit, facets and snippets are
-    ignored. If the index changes between pages, a record may be seen twice or missed.
-
-    Args:
-        run: Runs one query.
-        query: Text and filters.
-        page_size: Hits per page (>= 1).
-
-    Yields:
-        :class:`Hit` values until the last page.
-    """
-    page = 1
-    while True:
-        result = run(dataclasses.replace(query, page=page, limit=page_size, facets=False,
-                                         snippets=False))
-        yield from result.hits
-        if not result.hits or page * page_size >= result.total:
-            return
-        page += 1
 
 
 class SearchService:
@@ -119,6 +87,16 @@ class SearchService:
         """
         with self._lock:
             return self._current().search(query)
+
+    def iter_ids(self, query: SearchQuery) -> Iterator[str]:
+        """Every matching record id, streamed (see :meth:`IndexBackend.iter_ids`).
+
+        Raises:
+            indexer.backend.IndexNotFoundError: when there is no index yet.
+        """
+        with self._lock:
+            backend = self._current()
+        return backend.iter_ids(query)
 
     def close(self) -> None:
         """Close the backend."""

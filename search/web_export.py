@@ -70,7 +70,7 @@ def export_router(home: Home, service: SearchService | None = None) -> APIRouter
                                            "`oer harvest` first", "params": []}},
                                 status_code=503)
         fmt, chunks = export_stream(home.index, home.store, query, format, selection,
-                                    summary=summary, run=service.search if service else None)
+                                    summary=summary, ids=service.iter_ids if service else None)
         return StreamingResponse(chunks, media_type=fmt.media_type, headers={
             "Content-Disposition": f'attachment; filename="oer-export{fmt.extension}"'})
 

@@ -312,3 +312,17 @@ def test_index_exists_and_create_false(tmp_path) -> None:
 def test_search_query_rejects_bad_limit() -> None:
     with pytest.raises(ValueError):
         SearchQuery("x", limit=0)
+
+
+@pytest.mark.parametrize("text, kw", [
+    ("*", {}),
+    ("open", {}),
+    ("*", {"licences": ("CC-BY-SA-3.0-IGO", "CC-BY-4.0")}),
+    ("*", {"language": "fr"}),
+    ("no-such-word-anywhere", {}),
+])
+def test_iter_ids_streams_exactly_the_matches_of_search(backend, text, kw) -> None:
+    streamed = list(backend.iter_ids(SearchQuery(text, **kw)))
+    assert len(streamed) == len(set(streamed))
+    assert set(streamed) == ids(backend, text, **kw)
+    assert len(streamed) == backend.search(SearchQuery(text, limit=1, **kw)).total

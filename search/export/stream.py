@@ -1,11 +1,12 @@
 """From a search to export bytes: matching ids from the index, full records from the store.
 
-The index says *which* records match (:func:`search.service.iter_hits`, page by page,
-through a thread-safe :class:`~search.service.SearchService`); the store, the source of
+The index says *which* records match (:meth:`search.service.SearchService.iter_ids`, streamed
+without paging: deep paging is quadratic in Whoosh); the store, the source of
 truth, gives each full record (:meth:`harvester.store.Store.get`). Records are read in
 batches with the store opened and closed per batch (SQLite connections may not cross
 threads), so the stream may be iterated from any thread (an HTTP response), and memory
-stays flat whatever the list's length: one page of hits and one batch of records at a time.
+stays flat whatever the list's length: 4 bytes per matching document number and one batch of
+records at a time.
 
 :func:`write_atomically` writes a file so that it is complete or absent: a temporary
 file in the same directory, fsynced, then ``os.replace``; on any error the temporary file
@@ -22,9 +23,9 @@ from pathlib import Path
 
 from harvester.record import Resource
 from harvester.store import Store
-from indexer.backend import SearchQuery, SearchResult
+from indexer.backend import SearchQuery
 from search.export import FORMATS, ExportFormat, Selection, export_chunks
-from search.service import SearchService, iter_hits
+from search.service import SearchService
 
 __all__ = ["STORE_BATCH", "export_stream", "iter_resources", "write_atomically"]
 
@@ -56,7 +57,7 @@ def iter_resources(store_path: Path, record_ids: Iterable[str], *,
 
 def export_stream(index_dir: Path, store_path: Path, query: SearchQuery, fmt: str,
                   selection: Selection, *, summary: bool = True,
-                  run: Callable[[SearchQuery], SearchResult] | None = None,
+                  ids: Callable[[SearchQuery], Iterator[str]] | None = None,
                   ) -> tuple[ExportFormat, Iterator[bytes]]:
     """The format and the byte stream of an export of ``query``'s matches.
 
@@ -69,9 +70,9 @@ def export_stream(index_dir: Path, store_path: Path, query: SearchQuery, fmt: st
         fmt: A :data:`search.export.FORMATS` name.
         selection: Licence rules and counters.
         summary: Write the licence summary at the end of the list.
-        run: Runs one query; the HTTP service passes its :meth:`SearchService.search`.
-            Default: a :class:`SearchService` of ``index_dir`` opened for this export (the
-            index is opened once, not per page) and closed when the stream ends.
+        ids: Lists the ids matching a query, streamed; the HTTP service passes its
+            :meth:`SearchService.iter_ids`. Default: a :class:`SearchService` of
+            ``index_dir`` opened for this export and closed when the stream ends.
 
     Returns:
         ``(format, chunks)``; the media type is ``format.media_type``.
@@ -81,20 +82,19 @@ def export_stream(index_dir: Path, store_path: Path, query: SearchQuery, fmt: st
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-    resources = iter_resources(Path(store_path), _hit_ids(Path(index_dir), query, run))
+    resources = iter_resources(Path(store_path), _hit_ids(Path(index_dir), query, ids))
     return FORMATS[fmt], export_chunks(resources, fmt, selection, summary=summary)
 
 
 def _hit_ids(index_dir: Path, query: SearchQuery,
-             run: Callable[[SearchQuery], SearchResult] | None) -> Iterator[str]:
-    """Ids of every hit; with no ``run``, through a service opened and closed here."""
+             ids: Callable[[SearchQuery], Iterator[str]] | None) -> Iterator[str]:
+    """Ids of every hit; with no ``ids``, through a service opened and closed here."""
     service = None
-    if run is None:
+    if ids is None:
         service = SearchService(index_dir)
-        run = service.search
+        ids = service.iter_ids
     try:
-        for hit in iter_hits(run, query):
-            yield hit.id
+        yield from ids(query)
     finally:
         if service is not None:
             service.close()
