@@ -8,32 +8,51 @@ Data goes to stdout, progress and diagnostics to stderr. Exit status: 0 all fine
 from __future__ import annotations
 
 import logging
-import os
+import sys
 import tempfile
 from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from harvester import __version__
 from harvester.cli_common import Home, config_from, home_from
-from harvester.cli_ops import harvest_configured, harvest_due, print_status, schedule_command
-from harvester.cli_sources import sources_command
 from harvester.cli_licence import licence_command
+from harvester.cli_ops import (
+    harvest_configured,
+    harvest_due,
+    print_status,
+    schedule_command,
+)
+from harvester.cli_sources import sources_command
 from harvester.config import DEFAULT_CONFIG, Config, make_sitemap_source, make_source
-from harvester.errors import ConfigError
+from harvester.errors import ConfigError, HarvestError
 from harvester.oai_harvest import RunReport, harvest_source
 from harvester.scheduler import manual_selection
 from harvester.store import Store
 from indexer.lifecycle import update_index
-from search.cli_search import print_search, search_command
 from search.cli_export import export_command
+from search.cli_search import print_search, search_command
 from search.cli_serve import serve_command
 
 log = logging.getLogger("harvester")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88})
+class OerGroup(click.Group):
+    """The ``oer`` group: our documented errors become one-line messages, not tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except HarvestError as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = exc.exit_code
+            raise error from exc
+
+
+@click.group(cls=OerGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, envvar="OER_CONFIG",
               help=f"Sources file (TOML; or OER_CONFIG). Default: {DEFAULT_CONFIG}.")
@@ -46,7 +65,8 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool, quiet: bool
 
     OER_HOME chooses where the store, index and logs live (default: the user data
     directory). Exit status: 0 all fine, 1 a source failed, is incomplete or
-    deferred, 2 usage or configuration error.
+    deferred (or another error, said in one line), 2 usage or configuration error,
+    130 a harvest stopped by Ctrl-C.
     """
     ctx.obj = {"config_path": config_path, "verbose": verbose, "quiet": quiet}
 
@@ -69,6 +89,15 @@ def _harvest_and_index(home: Home, sources, config: Config, *, full: bool,
         store.close()
 
 
+def _check_date(value: str) -> None:
+    """A ``--from`` value must be an ISO 8601 date or UTC datetime (exit 2 otherwise)."""
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise click.UsageError(f"--from {value!r}: use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ"
+                               ) from exc
+
+
 def _summary(report: RunReport) -> str:
     c = report.counts
     line = (f"[{report.source}] {report.status}: {c.added:,} added, {c.updated:,} updated, "
@@ -83,8 +112,8 @@ def _summary(report: RunReport) -> str:
               "(needs --name).")
 @click.option("--name", help="Source name for --oai or --sitemap (a-z, 0-9, _.-).")
 @click.option("--set", "set_spec", help="OAI-PMH setSpec to harvest (with --oai).")
-@click.option("--prefix", "metadata_prefix", default="oai_dc", show_default=True,
-              help="OAI-PMH metadataPrefix (with --oai).")
+@click.option("--prefix", "metadata_prefix", default=None,
+              help="OAI-PMH metadataPrefix, or auto (with --oai).  [default: oai_dc]")
 @click.option("--from", "from_date", help="Harvest records changed since this date "
               "(YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ), instead of the saved watermark.")
 @click.option("--full", is_flag=True, help="Ignore the watermark and any saved token: harvest all.")
@@ -102,6 +131,13 @@ def harvest(ctx: click.Context, source_names: tuple[str, ...], oai_url: str | No
     One run at a time per OER_HOME; each run writes a JSON report under
     OER_HOME/reports/.
     """
+    if from_date:
+        _check_date(from_date)
+    if (name or set_spec or metadata_prefix) and not (oai_url or sitemap_url):
+        used = ", ".join(o for o, v in (("--name", name), ("--set", set_spec),
+                                       ("--prefix", metadata_prefix)) if v)
+        raise click.UsageError(f"{used} only go with --oai (or --name with --sitemap); a "
+                               "configured source takes them from the sources file")
     if due:
         if oai_url or sitemap_url or source_names or full or from_date:
             raise click.UsageError("--due takes no SOURCE, --oai, --sitemap, --full or --from")
@@ -117,10 +153,17 @@ def harvest(ctx: click.Context, source_names: tuple[str, ...], oai_url: str | No
             raise click.UsageError(f"give either {option} or SOURCE names, not both")
         config = config_from(ctx, required=False)
         try:
-            sources = [make_source(name, oai_url, metadata_prefix, set_spec) if oai_url
-                       else make_sitemap_source(name, sitemap_url)]
+            sources = [make_source(name, oai_url, metadata_prefix or "oai_dc", set_spec)
+                       if oai_url else make_sitemap_source(name, sitemap_url)]
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from exc
+        configured = config.sources.get(name)
+        if configured is not None and getattr(configured, "base_url", None) != (oai_url
+                                                                                or sitemap_url):
+            raise click.UsageError(
+                f"{name!r} is a configured source with another URL "
+                f"({getattr(configured, 'base_url', '?')}); its records and watermark would "
+                f"mix with this one's. Use another --name, or `oer harvest {name}`")
     else:
         config = config_from(ctx, required=True)
         try:
@@ -167,7 +210,8 @@ def index(ctx: click.Context, rebuild: bool) -> None:
 
 @cli.command()
 @click.option("--home", "home_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="OER_HOME for the demo (default: $OER_HOME, else a new temporary folder).")
+              help="Folder for the demo's store and index (default: a new temporary folder; "
+                   "never your OER_HOME).")
 @click.pass_context
 def demo(ctx: click.Context, home_dir: Path | None) -> None:
     """Harvest recorded real responses offline, then search them.
@@ -176,8 +220,7 @@ def demo(ctx: click.Context, home_dir: Path | None) -> None:
     """
     from harvester.demo import DEMO_QUERIES, start_demo_servers
     if home_dir is None:
-        home_dir = (Path(os.environ["OER_HOME"]) if os.environ.get("OER_HOME")
-                    else Path(tempfile.mkdtemp(prefix="oer-demo-")))
+        home_dir = Path(tempfile.mkdtemp(prefix="oer-demo-"))
     home = home_from(ctx, home_dir)
     click.echo(f"demo OER_HOME: {home.root}", err=True)
     with ExitStack() as stack:
@@ -189,7 +232,9 @@ def demo(ctx: click.Context, home_dir: Path | None) -> None:
         flags = "".join(f" --license {lic}" for lic in query.licences)
         click.echo(f"\n$ oer search {query.text!r}{flags} --limit {query.limit}")
         print_search(home, query, "table")
-    click.echo(f"\nTry: OER_HOME={home.root} oer search '*' --license CC-BY-4.0", err=True)
+    program = sys.argv[0] if sys.argv[0].endswith("oer") else "oer"
+    click.echo(f"\nTry: OER_HOME={home.root} {program} search '*' --license CC-BY-4.0",
+               err=True)
     if not all(r.ok for r in reports):
         ctx.exit(1)
 

@@ -46,9 +46,17 @@ def setup_logging(home: Home, verbose: bool) -> None:
 
 
 def home_from(ctx: click.Context, root: Path | None = None) -> Home:
-    """The ``OER_HOME`` paths (or ``root``), with logging set up for this command."""
+    """The ``OER_HOME`` paths (or ``root``), with logging set up for this command.
+
+    Raises:
+        click.UsageError: ``OER_HOME`` is not a writable directory (exit 2).
+    """
     home = Home(root or oer_home())
-    setup_logging(home, ctx.obj["verbose"])
+    try:
+        setup_logging(home, ctx.obj["verbose"])
+    except OSError as exc:
+        raise click.UsageError(f"OER_HOME {home.root} is not a writable directory: "
+                               f"{exc.strerror or exc}") from exc
     return home
 
 

@@ -21,6 +21,7 @@ from harvester.cli_common import Home, config_from, home_from
 from harvester.config import Config, OAISource
 from harvester.errors import ConfigError
 from harvester.health import format_health, health_as_dicts, source_health
+from harvester.interrupt import EXIT_INTERRUPTED, stop_on_signal
 from harvester.locking import LockBusyError, run_lock
 from harvester.oai_harvest import stderr_progress
 from harvester.run_report import BatchReport, NotRun
@@ -128,12 +129,13 @@ def _run_options(ctx: click.Context) -> dict:
 
 def _run(ctx: click.Context, run) -> int:
     quiet = ctx.obj.get("quiet", False)
-    try:
-        report = run(**_run_options(ctx))
-    except LockBusyError as exc:
-        click.echo(f"oer harvest: {exc}", err=True)
-        return 1
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
-    print_report(report, quiet=quiet)
-    return report.exit_status
+    with stop_on_signal(lambda line: click.echo(f"oer harvest: {line}", err=True)) as stop:
+        try:
+            report = run(**_run_options(ctx))
+        except LockBusyError as exc:
+            click.echo(f"oer harvest: {exc}", err=True)
+            return 1
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from exc
+        print_report(report, quiet=quiet)
+        return EXIT_INTERRUPTED if stop.is_set() else report.exit_status

@@ -4,6 +4,7 @@
 
     HarvestError                  base of all our errors; ``exit_code`` for the CLI
     ├── ConfigError               bad configuration or arguments (exit 2)
+    ├── StoreError                the store file cannot be opened as an oer store
     ├── TransportError            network failure or timeout after the retry budget
     ├── HTTPStatusError           non-OAI HTTP error status after the retry budget
     ├── RetryLaterError           the server asked us to wait longer than we wait in-process
@@ -39,6 +40,10 @@ class ConfigError(HarvestError):
     """Configuration file or command-line arguments are invalid (CLI exit status 2)."""
 
     exit_code = 2
+
+
+class StoreError(HarvestError):
+    """The store file exists but is not a readable SQLite oer store (corrupt, foreign)."""
 
 
 class TransportError(HarvestError):

@@ -27,11 +27,23 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from harvester.config import HarvestSettings, OAISource
-from harvester.errors import (ConfigError, HarvestError, HTTPStatusError, OAIProtocolError,
-                              RetryLaterError, TransportError)
-from harvester.oai_fallback import fetch_by_identifiers
+from harvester.crosswalks import (
+    XML_MAPPERS,
+    choose_format,
+    mapper_for,
+    read_metadata_formats,
+)
+from harvester.errors import (
+    ConfigError,
+    HarvestError,
+    HTTPStatusError,
+    OAIProtocolError,
+    RetryLaterError,
+    TransportError,
+)
+from harvester.interrupt import STOP
 from harvester.oai_client import ClientSettings, OAIClient, RetryPolicy
-from harvester.crosswalks import XML_MAPPERS, choose_format, mapper_for, read_metadata_formats
+from harvester.oai_fallback import fetch_by_identifiers
 from harvester.oai_response import OAIPage, OAIRecord
 from harvester.store import QuarantineItem, RunCounts, SourceState, Store, StoredItem
 
@@ -237,6 +249,7 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
     expected: int | None = None
     outcome: tuple[str, str | None, str | None] = ("complete", None, None)
     tokens: set[str] = set()
+    resumable = False
     try:
         while True:
             try:
@@ -277,6 +290,11 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
                 outcome = ("incomplete", f"server repeated resumptionToken {next_token!r}; "
                            "stopped to avoid an endless loop", None)
                 break
+            if STOP.is_set():
+                outcome = ("incomplete", f"stopped on request after page {pages}; "
+                           "the next run resumes here", None)
+                resumable = True
+                break
             if empty_pages >= settings.max_empty_pages:
                 outcome = ("incomplete", f"{empty_pages} empty pages in a row; stopped", None)
                 break
@@ -302,7 +320,7 @@ def harvest_source(source: OAISource, store: Store, *, settings: HarvestSettings
     except HarvestError as exc:
         outcome = _failure(exc)
     return _finish(store, run_id, source, state, outcome, counts, run_pages, skipped, expected,
-                   identity=identity)
+                   identity=identity, resumable=resumable)
 
 
 def _choose_format(client: OAIClient, source: OAISource) -> tuple[OAISource, Callable]:
@@ -398,14 +416,15 @@ def _failure(exc: HarvestError) -> tuple[str, str | None, str | None]:
 
 def _finish(store: Store, run_id: int, source: OAISource, state: SourceState,
             outcome: tuple[str, str | None, str | None], counts: RunCounts, pages: int,
-            skipped: int, expected: int | None, identity: Identity | None = None) -> RunReport:
+            skipped: int, expected: int | None, identity: Identity | None = None,
+            resumable: bool = False) -> RunReport:
     status, message, not_before = outcome
     if status == "complete":
         watermark = (watermark_from(state.list_response_date or "", identity.granularity)
                      if identity else state.watermark)
         state = replace(state, watermark=watermark or state.watermark, token=None,
                         list_from=None, list_until=None, list_response_date=None, pages=0, seen=0)
-    elif status == "incomplete" and message:
+    elif status == "incomplete" and message and not resumable:
         state = replace(state, token=None)  # a broken list is restarted next time, not resumed
     state = replace(state, status=status, not_before=not_before, run_id=run_id)
     notes = [f"{n} record(s) {what}" for n, what in ((skipped, "skipped"),

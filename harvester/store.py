@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harvester.errors import StoreError
 from harvester.record import Resource
 
 SCHEMA = """
@@ -168,16 +169,25 @@ class Store:
 
     Args:
         path: The database file; created with its schema when missing.
+
+    Raises:
+        StoreError: the file is not a SQLite database of ours (corrupt or foreign).
+        OSError: its folder cannot be created.
     """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._migrate()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{path} is not a readable oer store ({exc}); move it aside "
+                             "to start a new one") from exc
 
     def close(self) -> None:
         """Close the database connection."""
@@ -274,40 +284,52 @@ class Store:
         Returns:
             The page's counts; the run's row is updated with them too.
         """
-        counts = RunCounts()
+        items = list(items)
+        added = updated = deleted = unchanged = 0
         now = utc_now()
         with self._transaction():
             seq = self._max_seq()
+            # One SELECT for the page, not one per record; rows written with executemany.
+            # raw_records ids are assigned as SQLite would (max(id) + 1, no AUTOINCREMENT),
+            # so the rows are the same as inserting them one by one.
+            current = self._current_versions(list({item.record_id for item in items}))
+            raw_id = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM raw_records").fetchone()[0]
+            raw_rows, record_rows = [], []
             for item in items:
                 sha = hashlib.sha256(item.raw).hexdigest()
-                current = self._db.execute("SELECT sha256, deleted FROM records WHERE id=?",
-                                           (item.record_id,)).fetchone()
-                if current and current[0] == sha:
-                    counts += RunCounts(unchanged=1)
+                known = item.record_id in current
+                if known and current[item.record_id] == sha:
+                    unchanged += 1
                     continue
-                raw_id = self._db.execute(
-                    "INSERT INTO raw_records (record_id, datestamp, deleted, raw, encoding, "
-                    "namespaces, sha256, run_id, fetched_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (item.record_id, item.datestamp, int(item.deleted), item.raw, item.encoding,
-                     json.dumps(item.namespaces), sha, run_id, now)).lastrowid
+                raw_id += 1
                 seq += 1
+                raw_rows.append((raw_id, item.record_id, item.datestamp, int(item.deleted),
+                                 item.raw, item.encoding, json.dumps(item.namespaces), sha,
+                                 run_id, now))
                 resource = (json.dumps(item.resource.to_dict(), ensure_ascii=False)
                             if item.resource else None)
-                self._db.execute(
-                    "INSERT INTO records (id, source, oai_identifier, datestamp, deleted, sha256,"
-                    " resource, raw_id, run_id, seq) VALUES (?,?,?,?,?,?,?,?,?,?) "
-                    "ON CONFLICT(id) DO UPDATE SET datestamp=excluded.datestamp, "
-                    "deleted=excluded.deleted, sha256=excluded.sha256, raw_id=excluded.raw_id, "
-                    "run_id=excluded.run_id, seq=excluded.seq, "
-                    "resource=COALESCE(excluded.resource, records.resource)",
-                    (item.record_id, state.source, item.oai_identifier, item.datestamp,
-                     int(item.deleted), sha, resource, raw_id, run_id, seq))
+                record_rows.append((item.record_id, state.source, item.oai_identifier,
+                                    item.datestamp, int(item.deleted), sha, resource, raw_id,
+                                    run_id, seq))
+                current[item.record_id] = sha
                 if item.deleted:
-                    counts += RunCounts(deleted=1)
-                elif current:
-                    counts += RunCounts(updated=1)
+                    deleted += 1
+                elif known:
+                    updated += 1
                 else:
-                    counts += RunCounts(added=1)
+                    added += 1
+            self._db.executemany(
+                "INSERT INTO raw_records (id, record_id, datestamp, deleted, raw, encoding, "
+                "namespaces, sha256, run_id, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?)", raw_rows)
+            self._db.executemany(
+                "INSERT INTO records (id, source, oai_identifier, datestamp, deleted, sha256,"
+                " resource, raw_id, run_id, seq) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET datestamp=excluded.datestamp, "
+                "deleted=excluded.deleted, sha256=excluded.sha256, raw_id=excluded.raw_id, "
+                "run_id=excluded.run_id, seq=excluded.seq, "
+                "resource=COALESCE(excluded.resource, records.resource)", record_rows)
+            counts = RunCounts(added=added, updated=updated, deleted=deleted,
+                               unchanged=unchanged)
             for item in quarantined:
                 self._db.execute(
                     "INSERT INTO quarantine (source, run_id, oai_identifier, reason, raw, "
@@ -402,6 +424,16 @@ class Store:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
         if "quarantined" not in columns:
             self._db.execute("ALTER TABLE runs ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0")
+
+    def _current_versions(self, record_ids: list[str]) -> dict[str, str]:
+        """``record id -> sha256`` of the current version of each known id in ``record_ids``."""
+        found: dict[str, str] = {}
+        for start in range(0, len(record_ids), 500):  # under SQLite's bound-variable limit
+            chunk = record_ids[start:start + 500]
+            found.update(self._db.execute(
+                f"SELECT id, sha256 FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return found
 
     def _max_seq(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()

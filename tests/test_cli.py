@@ -194,3 +194,77 @@ def test_a_deferred_source_does_not_stop_the_others(tmp_path):
     assert result.exit_code == 1
     assert "[busy] deferred" in result.stderr and "[zenodo] complete: 8 added" in result.stderr
     assert search_json(tmp_path, "*")["total"] == 8
+
+
+def test_first_ctrl_c_stops_after_the_page_indexes_it_and_the_next_run_resumes(tmp_path):
+    """SIGINT while page 2 is in flight: page 2 is stored, the run ends incomplete (exit
+    130) with its token kept, the index has pages 1-2, and the next run resumes at T2."""
+    pages = chained_pages()
+
+    def respond(params: dict[str, str]) -> Reply:
+        if params["verb"] == "Identify":
+            return Reply(IDENTIFY)
+        token = params.get("resumptionToken")
+        return Reply(pages[token], delay_s=1.5 if token == "T1" else 0)
+
+    env = {**os.environ, "OER_HOME": str(tmp_path),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with ReplayServer(respond) as server:
+        proc = subprocess.Popen([sys.executable, "-m", "harvester", "harvest", "--oai",
+                                 server.url, "--name", "zenodo"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not any(r.get("resumptionToken") == "T1" for r in server.requests):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 130, stderr
+        assert "stopping after the current page" in stderr
+        assert "stopped on request after page 2" in stderr
+        store = Store(tmp_path / "store.sqlite")
+        state = store.load_state("zenodo")
+        assert (state.status, state.token, state.pages) == ("incomplete", "T2", 2)
+        store.close()
+        assert search_json(tmp_path, "*")["total"] == 5  # pages 1-2 indexed (1 deleted)
+        again = oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
+    assert again.exit_code == 0 and "resuming an unfinished list at page 3" in again.stderr
+    assert search_json(tmp_path, "*")["total"] == 8
+
+
+def test_unusable_oer_home_and_corrupt_store_are_one_line_errors(tmp_path):
+    a_file = tmp_path / "not-a-dir"
+    a_file.write_text("x")
+    result = oer(a_file, "status")
+    assert result.exit_code == 2
+    assert f"OER_HOME {a_file} is not a writable directory" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "store.sqlite").write_bytes(b"this is no database" * 100)
+    result = oer(home, "index", "--rebuild")
+    assert result.exit_code == 1
+    assert "store.sqlite is not a readable oer store" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_harvest_arguments_are_checked_before_any_request(tmp_path):
+    with serve(chained_pages()) as server:
+        bad_date = oer(tmp_path, "harvest", "--oai", server.url, "--name", "z",
+                       "--from", "yesterday")
+        assert bad_date.exit_code == 2 and "--from 'yesterday'" in bad_date.stderr
+        alone = oer(tmp_path, "harvest", "--name", "z")
+        assert alone.exit_code == 2 and "only go with --oai" in alone.stderr
+        config = tmp_path / "sources.toml"
+        config.write_text('[sources.doab]\nbase_url = "https://directory.doabooks.org/oai/request"\n')
+        clash = oer(tmp_path, "--config", str(config), "harvest", "--oai", server.url,
+                    "--name", "doab")
+        assert clash.exit_code == 2 and "configured source with another URL" in clash.stderr
+        assert server.requests == []
+
+
+def test_demo_never_writes_into_oer_home(tmp_path):
+    result = oer(tmp_path / "mine", "demo")
+    assert result.exit_code == 0, result.stderr
+    assert not (tmp_path / "mine" / "store.sqlite").exists()
+    assert "demo OER_HOME: " in result.stderr and str(tmp_path / "mine") not in result.stderr
