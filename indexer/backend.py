@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from harvester.record import Resource
+from indexer.filter_values import canonical_value
 
 #: Name of the file, inside the index directory, that holds the applied store sequence.
 LAST_SEQ_FILENAME = "last_seq.json"
@@ -78,6 +79,7 @@ def _normalise_filters(filters: object) -> tuple[tuple[str, tuple[str, ...]], ..
             values = (values,)
         for value in values:
             value = str(value).strip()
+            value = canonical_value(name, value) if value else value
             if value and value not in merged.setdefault(name, []):
                 merged[name].append(value)
     return tuple((name, tuple(vals)) for name, vals in sorted(merged.items()) if vals)
@@ -95,12 +97,17 @@ class SearchQuery:
             ``prefix*`` and ``fuzzy~`` (``~2``: two edits) are understood; ``"*"`` or a
             blank string matches every document. Malformed syntax never raises.
         licences: Licence ids to allow (``"CC-BY-4.0"``, ``"unknown"``…), ORed together,
-            matched case-insensitively; merged with ``filters["license"]``.
+            matched case-insensitively; merged with ``filters["license"]``. A value that
+            is not an id is read as a rights statement (``"CC BY 4.0"``; see
+            :mod:`indexer.filter_values`).
         language: One BCP 47 tag, case-insensitive; a primary subtag (``"en"``) also
             matches its regional forms (``"en-US"``); merged with ``filters["language"]``.
+            ISO 639-2/3 codes and names are read as BCP 47 (``"por"`` → ``"pt"``).
         limit: Page size, hits per page (>= 1).
         filters: Facet name (one of :data:`FACETS`) → allowed values; a mapping or
-            pairs, stored as sorted ``((facet, (value, …)), …)``. ``policy`` values are
+            pairs, stored as sorted ``((facet, (value, …)), …)``, licence and language
+            values read as ``licences``/``language`` are; ``type``, ``level``,
+            ``accessibility`` and ``source`` match case-insensitively. ``policy`` values are
             :data:`harvester.policies.POLICIES` names; ``allows`` values are
             ``"commercial"`` / ``"derivatives"``.
         year_from: Only records whose year is at least this (inclusive), or ``None``.
@@ -137,7 +144,11 @@ class SearchQuery:
         if (self.year_from is not None and self.year_to is not None
                 and self.year_from > self.year_to):
             raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
-        object.__setattr__(self, "licences", tuple(self.licences))
+        object.__setattr__(self, "licences", tuple(
+            canonical_value("license", v.strip()) for v in self.licences if v.strip()))
+        if self.language and self.language.strip():
+            object.__setattr__(self, "language",
+                               canonical_value("language", self.language.strip()))
         object.__setattr__(self, "filters", _normalise_filters(self.filters))
         if "allows" in dict(self.filters):
             from indexer.facets import check_uses

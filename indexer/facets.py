@@ -124,7 +124,7 @@ def facet_values(query: SearchQuery, active: Collection[str],
                if k not in (None, b"", "") and n}
         if facet in DERIVED_FACETS:
             raw = derived_counts(facet, raw)
-        fold = str.lower if facet == "license" else str
+        fold = str.casefold  # filters match case-insensitively (indexer.filter_values)
         selected = {fold(v) for v in query.values(facet)}
         if facet == "year":
             items = sorted(raw.items(), reverse=True)

@@ -16,13 +16,24 @@ from indexer.analysis import fold
 WORD_RE = re.compile(r"[^\W_]+")
 #: Operators of the query language, written in capitals.
 OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
+#: Words shorter than this are never "corrected": short words are mostly stop words
+#: and particles (``du``, ``of``, ``и``), and a two-edit neighbour of one is noise.
+MIN_CORRECTED_CHARS = 4
+# What "did you mean" looks at: a ``name:value`` term (kept whole, as written), or a word.
+_TERM_RE = re.compile(r"(?P<field>[^\W_]+:(?:\"[^\"]*\"?|\([^)]*\)?|[^\s()]*))"
+                      r"|(?P<word>[^\W_]+)")
 # An operator with no operand on one side ("(open OR", "AND x") is dropped, not searched.
-_DANGLING_RE = re.compile(r"^\s*(?:(?:AND|OR|NOT)\s+)+|(?:\s+(?:AND|OR|NOT))+(?=[\s)]*$)")
+# A leading NOT has its operand ("NOT climate": every record except those).
+_LEADING_RE = re.compile(r"^\s*(?:(?:AND|OR)\s+)+")
+_TRAILING_RE = re.compile(r"(?:\s+(?:AND|OR|NOT))+(?=[\s)]*$)")
 
 
 def strip_dangling_operators(text: str) -> str:
-    """``text`` without operators that lack an operand at its start or end."""
-    return _DANGLING_RE.sub(" ", f" {text} ").strip()
+    """``text`` without operators that lack an operand at its start or end.
+
+    ``"AND x OR"`` → ``"x"``; ``"NOT x"`` is kept (it means every record without x).
+    """
+    return _TRAILING_RE.sub(" ", _LEADING_RE.sub(" ", f" {text} ")).strip()
 
 
 def plain_words(text: str) -> list[str]:
@@ -34,6 +45,10 @@ def correct(text: str, known: Callable[[str], bool],
             candidates: Callable[[str], list[str]],
             frequency: Callable[[str], int]) -> str | None:
     """"Did you mean": ``text`` with each unknown word replaced by its closest candidate.
+
+    Words are left alone when they are operators, shorter than
+    :data:`MIN_CORRECTED_CHARS`, contain a digit (years, numbers), are part of a
+    ``name:value`` term, or are ``known``.
 
     Args:
         text: The query text (operators and punctuation are kept as they are).
@@ -48,9 +63,10 @@ def correct(text: str, known: Callable[[str], bool],
 
     def fix(match: re.Match) -> str:
         nonlocal changed
-        word = match.group()
-        if word in OPERATORS or known(word):
-            return word
+        word = match.group("word")
+        if (word is None or word in OPERATORS or len(word) < MIN_CORRECTED_CHARS
+                or any(c.isdigit() for c in word) or known(word)):
+            return match.group()
         folded = fold(word)
         found = candidates(folded)
         if not found:
@@ -58,5 +74,5 @@ def correct(text: str, known: Callable[[str], bool],
         changed = True
         return max(found, key=lambda c: (SequenceMatcher(None, folded, c).ratio(), frequency(c)))
 
-    corrected = WORD_RE.sub(fix, text)
+    corrected = _TERM_RE.sub(fix, text)
     return corrected if changed else None

@@ -49,6 +49,7 @@ from indexer.backend import (
 )
 from indexer.documents import TEXT_KINDS
 from indexer.facets import DERIVED_FACETS, count_plan, facet_values, licences_for
+from indexer.filter_values import matching_values
 from indexer.querytext import correct, plain_words, strip_dangling_operators
 from indexer.whoosh_fields import (
     FACET_FIELDS,
@@ -357,8 +358,9 @@ class WhooshBackend:
                 parts[facet] = _any_of("license", licences_for(facet, values, licences))
             elif facet == "language":
                 parts[facet] = _any_of("language", [v.lower() for v in values])
-            else:
-                parts[facet] = _any_of(FACET_FIELDS[facet], values)
+            else:  # the indexed values equal to the asked ones, ignoring case
+                field = FACET_FIELDS[facet]
+                parts[facet] = _any_of(field, matching_values(values, searcher.lexicon(field)))
         return parts
 
     def search(self, query: SearchQuery) -> SearchResult:

@@ -6,11 +6,21 @@ import json
 import re
 import shutil
 
+from collections.abc import Iterable
+
 import click
 
 from harvester.cli_common import Home, home_from
 from harvester.policies import POLICIES, USES
-from indexer.backend import SORTS, IndexNotFoundError, IndexOutdatedError, SearchQuery, SearchResult
+from indexer.backend import (
+    SORTS,
+    IndexBackendError,
+    IndexNotFoundError,
+    IndexOutdatedError,
+    SearchQuery,
+    SearchResult,
+)
+from search.cli_pipe import stdout_may_close
 from search.service import result_to_json
 from search.service import search as run_search
 
@@ -67,8 +77,12 @@ def search_command(ctx: click.Context, query: str, licences, policies, uses, lan
                    sources, year, sort, page, limit, show_facets, fmt) -> None:
     """Search the index. QUERY '*' (the default) matches every record.
 
-    QUERY words are ANDed; "a phrase", OR, NOT, prefix* and fuzzy~ work. Filters of
-    different kinds are ANDed; a repeated filter is ORed (--allows: all required).
+    QUERY words are ANDed; "a phrase", OR, NOT, prefix* and fuzzy~ work ('NOT x':
+    every record without x). Filters of different kinds are ANDed; a repeated filter
+    is ORed (--allows: all required). Filter values ignore case; --license also takes
+    a licence as written ('CC BY 4.0'), --lang a language code or name ('por').
+
+    A page past the last one prints a note on stderr (JSON: empty hits); exit status 0.
     """
     year_from, year_to = parse_year_range(year)
     filters = {"policy": policies, "allows": uses, "language": langs, "type": types,
@@ -76,7 +90,34 @@ def search_command(ctx: click.Context, query: str, licences, policies, uses, lan
     search_query = SearchQuery(text=query, licences=licences, limit=limit, page=page, sort=sort,
                                filters=filters, year_from=year_from, year_to=year_to,
                                facets=show_facets)
-    print_search(home_from(ctx), search_query, fmt)
+    home = home_from(ctx)
+    print_search(home, search_query, fmt)
+    warn_unknown_sources(home, sources)
+
+
+def warn_unknown_sources(home: Home, sources: Iterable[str]) -> None:
+    """Warn on stderr about each source filter that names no source in the index.
+
+    A misspelt ``--source`` would otherwise just match nothing. One cheap query per
+    source (a page of one hit); the sources present are listed only when one is missing.
+    """
+    missing = []
+    try:
+        for name in dict.fromkeys(sources):
+            found = run_search(home.index, SearchQuery("*", filters={"source": (name,)},
+                                                       limit=1, snippets=False))
+            if found.total == 0:
+                missing.append(name)
+        if not missing:
+            return
+        present = run_search(home.index, SearchQuery("*", limit=1, facets=True,
+                                                     snippets=False)).facets.get("source", ())
+    except IndexBackendError:  # the search itself has reported it
+        return
+    known = ", ".join(v.value for v in present) or "none"
+    for name in missing:
+        click.echo(f"warning: no source named {clean(name)!r} in the index "
+                   f"(sources: {clean(known)})", err=True)
 
 
 def clean(text: str) -> str:
@@ -88,10 +129,14 @@ def print_search(home: Home, query: SearchQuery, fmt: str) -> None:
     """Run ``query`` on the index under ``home`` and print it as a table, JSON or JSON lines.
 
     JSON is ``{"total", "page", "pages", "hits": [...], "facets"?, "suggestion"}``
-    (:func:`search.service.result_to_json`); JSON lines is one hit per line.
+    (:func:`search.service.result_to_json`); JSON lines is one hit per line. A page past
+    the last one prints ``page N is past the last page (M)`` on stderr (JSON: empty
+    ``hits``; the table: nothing more). A reader that closes stdout early
+    (``| head -1``) ends the command quietly with status 0 (:mod:`search.cli_pipe`).
 
     Raises:
         click.ClickException: no index yet, or one built by an older version (exit 1).
+        SystemExit: code 0, when stdout was closed by its reader.
     """
     try:
         result = run_search(home.index, query)
@@ -100,22 +145,28 @@ def print_search(home: Home, query: SearchQuery, fmt: str) -> None:
                                    "(or `oer demo`) first") from exc
     except IndexOutdatedError as exc:
         raise click.ClickException(f"{exc}") from exc
+    past_end = bool(result.total) and not result.hits and query.page > result.pages
+    if past_end:
+        click.echo(f"page {query.page} is past the last page ({result.pages}); "
+                   f"{result.total:,} record(s) match", err=True)
     data = result_to_json(result, facets=query.facets)
-    if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False))
-    elif fmt == "jsonl":
-        for hit in data["hits"]:
-            click.echo(json.dumps(hit, ensure_ascii=False))
-    else:
-        print_table(result, query)
+    with stdout_may_close():
+        if fmt == "json":
+            click.echo(json.dumps(data, ensure_ascii=False))
+        elif fmt == "jsonl":
+            for hit in data["hits"]:
+                click.echo(json.dumps(hit, ensure_ascii=False))
+        elif not past_end:
+            print_table(result, query)
 
 
 def print_table(result: SearchResult, query: SearchQuery) -> None:
     """A readable listing sized to the terminal: title line, then licence/language/year/source."""
     width = max(40, shutil.get_terminal_size((100, 24)).columns)
-    first = query.offset + 1 if result.hits else 0
-    click.echo(f"{result.total:,} record(s) match; showing {first}-{query.offset + len(result.hits)}"
-               f" (page {result.page} of {result.pages})")
+    first = query.offset + 1
+    shown = (f"; showing {first}-{query.offset + len(result.hits)} (page {result.page} of "
+             f"{result.pages})") if result.hits else ""
+    click.echo(f"{result.total:,} record(s) match{shown}")
     if result.suggestion:
         click.echo(f"Did you mean: {clean(result.suggestion)}")
     for n, h in enumerate(result.hits, start=first):

@@ -7,6 +7,9 @@ Routes (FastAPI; the OpenAPI document is at ``/openapi.json``):
 * ``GET /api/records/{id}`` — the full normalised record from the store, with its
   licence (policies, permitted uses) and provenance (source, OAI identifier, harvested
   versions);
+* ``GET /api/export`` — the matches as a list with attribution (:mod:`search.web_export`);
+* ``GET /api/status`` — each source's health, as ``oer status --format json``
+  (:mod:`search.web_status`);
 * ``GET /`` — the search page for people: server-rendered HTML (Jinja2, autoescaped),
   usable without JavaScript, interface text in English or Russian (:mod:`search.i18n`).
 
@@ -21,6 +24,7 @@ become links (:func:`safe_href`).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -51,6 +55,7 @@ FACET_PARAMS: dict[str, str] = {"license": "license", "policy": "policy", "allow
                                 "year": "year"}
 
 TEMPLATES = Path(__file__).parent / "templates"
+_YEAR_RE = re.compile(r"\d{1,4}")  # a year filter value (``year_from``/``year_to`` are ints)
 
 
 class BadParameter(ValueError):
@@ -81,6 +86,9 @@ class SearchParams:
         for use in self.filters.get("allows", ()):
             if use not in USES:
                 raise BadParameter("allows", f"{use!r} is not one of {', '.join(USES)}")
+        for year in self.filters.get("year", ()):
+            if not _YEAR_RE.fullmatch(year):
+                raise BadParameter("year", f"{year!r} is not a year (e.g. 2019)")
         try:
             return SearchQuery(self.q, filters={k: tuple(v) for k, v in self.filters.items()},
                                year_from=self.year_from, year_to=self.year_to, sort=self.sort,
@@ -95,7 +103,11 @@ class SearchParams:
         if toggle:
             facet, value = toggle
             values = filters.setdefault(facet, [])
-            values.remove(value) if value in values else values.append(value)
+            same = [v for v in values if v.casefold() == value.casefold()]  # filters ignore case
+            for v in same:
+                values.remove(v)
+            if not same:
+                values.append(value)
             changes.setdefault("page", 1)
         params: list[tuple[str, object]] = [("q", changes.get("q", self.q))]
         for facet in FACETS:
@@ -165,11 +177,13 @@ def _error(status: int, message: str, params: list[dict] | None = None) -> JSONR
                                    "params": params or []}}, status_code=status)
 
 
-def create_app(home: Home) -> FastAPI:
+def create_app(home: Home, config_path: Path | None = None) -> FastAPI:
     """The service for the store and index under ``home`` (``OER_HOME``).
 
     Args:
         home: The ``OER_HOME`` paths.
+        config_path: The sources file for ``/api/status`` (default: ``$OER_CONFIG``, else
+            ``config/sources.toml`` when it exists; see :func:`search.web_status.find_config`).
 
     Returns:
         The ASGI application (serve it with uvicorn).
@@ -181,6 +195,9 @@ def create_app(home: Home) -> FastAPI:
     envs = {lang: _environment(lang) for lang in UI_LANGUAGES}
     from search.web_export import export_router  # here: search.web_export imports this module
     app.include_router(export_router(home, service))
+    from search.web_status import status_router
+
+    app.include_router(status_router(home, config_path))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +19,10 @@ from harvester.record import LangString
 from harvester.store import Store
 from indexer.layout import active_dir
 from indexer.lifecycle import update_index
+from search.cli_serve import bind_socket
 from search_corpus import fill_store, real_items
+
+ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +48,7 @@ def oer(home, *args: str):
 def search_json(home, *args: str) -> dict:
     result = oer(home, "search", *args, "--format", "json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_json_keeps_its_shape(home) -> None:
@@ -128,3 +136,69 @@ def test_serve_help() -> None:
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert "--host TEXT" in result.output and "127.0.0.1]" in result.output
     assert "--port INTEGER RANGE" in result.output
+
+
+def test_page_past_the_last_says_so_on_stderr(home) -> None:
+    result = oer(home, "search", "*", "--page", "999")
+    assert result.exit_code == 0
+    assert result.stderr == "page 999 is past the last page (42); 416 record(s) match\n"
+    assert "showing" not in result.stdout
+    data = search_json(home, "*", "--page", "999")
+    assert (data["total"], data["page"], data["pages"], data["hits"]) == (416, 999, 42, [])
+    assert "4 record(s) match; showing 1-4 (page 1 of 1)" in oer(home, "search", "resilience").stdout
+
+
+def test_filters_as_people_type_them(home) -> None:
+    def total(*args: str) -> int:
+        return search_json(home, "*", *args)["total"]
+
+    assert total("--type", "text") == total("--type", "Text") == 365
+    # "CC BY 4.0" is how `oer export` prints the licence: it must find CC-BY-4.0 (48 + rigged)
+    assert total("--license", "CC BY 4.0") == total("--license", "CC-BY-4.0") == 49
+    assert total("--lang", "por") == total("--lang", "pt") == 79
+    assert total("--source", "ZENODO") == 59
+
+
+def test_unknown_source_is_warned_about(home) -> None:
+    result = oer(home, "search", "*", "--source", "nosuch", "--source", "erudit")
+    assert result.exit_code == 0
+    assert "46 record(s) match" in result.stdout
+    assert result.stderr == ("warning: no source named 'nosuch' in the index "
+                             "(sources: calpoly, rcaap, zenodo, erudit)\n")
+    assert oer(home, "search", "*", "--source", "Erudit").stderr == ""
+    export = oer(home, "export", "--source", "nosuch", "--format", "jsonl")
+    assert "warning: no source named 'nosuch' in the index" in export.stderr
+
+
+@pytest.mark.parametrize("args", [["search", "*", "--limit", "1000"],
+                                  ["search", "*", "--limit", "1000", "--format", "jsonl"],
+                                  ["export", "*", "--include-unknown", "--format", "jsonl"]])
+def test_closed_stdout_exits_0_quietly(home, args) -> None:
+    # `oer search '*' --limit 1000 | head -1`: ~160 KB of output, the reader leaves after a line
+    proc = subprocess.Popen([sys.executable, "-m", "harvester", *args], cwd=ROOT,
+                            env={**os.environ, "OER_HOME": str(home)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert first
+    assert b"Error" not in stderr and b"Exception" not in stderr, stderr
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_1(home) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = oer(home, "serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: port {port} on 127.0.0.1 is already in use "
+                             "(another server? choose one with --port)\n")
+    assert "serving on" not in result.output
+    assert "Exit status 1 when the port is already in use" in oer(home, "serve", "--help").output
+
+
+def test_bind_socket_takes_a_free_port() -> None:
+    with bind_socket("127.0.0.1", 0) as sock:
+        assert sock.getsockname()[1] > 0

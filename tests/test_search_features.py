@@ -154,3 +154,44 @@ def test_search_across_languages(backend) -> None:
     # one query, records in French (stemmed as French) and English (stemmed as English)
     ids = {h.id for h in backend.search(SearchQuery("climate OR climat", limit=20)).hits}
     assert {CLIMAT, RESILIENCE} <= ids
+
+
+@pytest.mark.parametrize("text", ["NOT climate", "NOT (climate OR climat)", "AND NOT climate",
+                                  "NOT climate NOT climat"])
+def test_only_negations_mean_every_record_except(backend, text) -> None:
+    # "climate" (stemmed) matches the English and the French record; NOT leaves the other 413
+    result = backend.search(SearchQuery(text, limit=500))
+    assert result.total == 415 - 2 == 413
+    assert {CLIMAT, RESILIENCE}.isdisjoint(h.id for h in result.hits)
+    narrowed = backend.search(SearchQuery(text, filters={"source": ["erudit"]}))
+    assert narrowed.total == 46 - 1
+
+
+@pytest.mark.parametrize(("text", "suggestion"), [
+    ("climte ot chnge", "climate ot change"),  # short words are not typos ("ot" → "oct")
+    ("climte 2019", "climate 2019"),           # nor numbers ("2019" → "2014")
+    ("title:climate", None),                   # nor name:value terms ("time:climate")
+    ("title:climte chnge", "title:climte change"),
+    ("histoire du Qubec", "histoire du quebec"),
+])
+def test_did_you_mean_leaves_short_words_numbers_and_fields(backend, text, suggestion) -> None:
+    result = backend.search(SearchQuery(text))
+    assert result.total == 0
+    assert result.suggestion == suggestion
+
+
+def test_filters_ignore_case_and_read_licences_and_languages(backend) -> None:
+    def total(**filters) -> int:
+        return backend.search(SearchQuery("*", filters=filters)).total
+
+    assert total(type=["text"]) == total(type=["Text"]) == total(type=["TEXT"]) == 365
+    assert total(source=["Erudit"]) == 46
+    # the form `oer export` prints, a licence URL, another case: all CC-BY-4.0
+    assert total(license=["CC BY 4.0"]) == total(license=["cc-by-4.0"]) == 48
+    assert total(license=["https://creativecommons.org/licenses/by/4.0/"]) == 48
+    assert total(license=["All rights reserved"]) == 90
+    # ISO 639-2/3 codes and names, as harvested values are read
+    assert total(language=["por"]) == total(language=["pt"]) == 79
+    assert total(language=["French"]) == total(language=["fre"]) == 40
+    result = backend.search(SearchQuery("*", filters={"type": ["text"]}, facets=True))
+    assert ("Text", 365, True) in {(v.value, v.count, v.selected) for v in result.facets["type"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 
 import pytest
@@ -178,3 +179,100 @@ def test_safe_href(url, href) -> None:
     (None, "kk, ru;q=0.7", "ru"), ("xx", None, "en"), (None, None, "en")])
 def test_choose_language(ui, header, lang) -> None:
     assert choose_language(ui, header) == lang
+
+
+STATUS_CONFIG = """
+[sources.erudit]
+title = "Érudit"
+base_url = "https://oai.erudit.org/oai/request"
+schedule = "every 30d"
+"""
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """The store and index of ``client``, for apps built with other settings."""
+    home = Home(tmp_path_factory.mktemp("status-home"))
+    store = Store(home.store)
+    fill_store(store, real_items())
+    update_index(store, home.index)
+    store.close()
+    return home
+
+
+def test_api_status_lists_configured_then_stored_sources(home, tmp_path) -> None:
+    config = tmp_path / "sources.toml"
+    config.write_text(STATUS_CONFIG, encoding="utf-8")
+    with TestClient(create_app(home, config_path=config)) as c:
+        response = c.get("/api/status")
+    assert response.status_code == 200
+    sources = response.json()["sources"]
+    assert [s["source"] for s in sources] == ["erudit", "calpoly", "rcaap", "zenodo"]
+    erudit = sources[0]
+    assert (erudit["title"], erudit["kind"], erudit["records"]) == ("Érudit", "oai", 46)
+    assert (erudit["last_run"]["status"], erudit["last_run"]["added"]) == ("complete", 46)
+    assert erudit["last_success"] == erudit["last_run"] and erudit["last_failure"] is None
+    assert [s["records"] for s in sources[1:]] == [208, 103, 58]
+    assert sources[1]["warnings"] == ["not in the sources file (records kept)"]
+
+
+def test_api_status_without_sources_file_is_oer_status_json(home, tmp_path,
+                                                             monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no config/sources.toml here
+    monkeypatch.delenv("OER_CONFIG", raising=False)
+    with TestClient(create_app(home)) as c:
+        api = c.get("/api/status").json()
+    assert [(s["source"], s["kind"], s["records"]) for s in api["sources"]] == [
+        ("calpoly", None, 208), ("erudit", None, 46), ("rcaap", None, 103), ("zenodo", None, 58)]
+    from click.testing import CliRunner
+
+    from harvester.cli import cli
+
+    cli_json = CliRunner().invoke(cli, ["status", "--format", "json"],
+                                  env={"OER_HOME": str(home.root), "OER_CONFIG": None})
+    assert cli_json.exit_code == 0, cli_json.output
+    assert json.loads(cli_json.stdout) == api
+
+
+def test_openapi_lists_export_and_status(client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/search", "/api/export", "/api/status"} <= set(paths)
+    assert "format" in {p["name"] for p in paths["/api/export"]["get"]["parameters"]}
+
+
+@pytest.mark.parametrize("year", ["abc", "20x9", "12345"])
+def test_api_bad_year_is_400(client, year) -> None:
+    response = client.get("/api/search", params={"year": year})
+    assert response.status_code == 400
+    assert response.json()["error"]["params"] == [
+        {"name": "year", "problem": f"{year!r} is not a year (e.g. 2019)"}]
+    assert client.get("/api/search", params={"year": "1927"}).json()["total"] == 17
+
+
+def test_api_filters_ignore_case_and_read_licences(client) -> None:
+    def total(**params) -> int:
+        return client.get("/api/search", params=params).json()["total"]
+
+    assert total(type="text") == total(type="Text") == 365
+    assert total(license="CC BY 4.0") == total(license="CC-BY-4.0") == 49  # + the hostile one
+    assert total(lang="por") == 79
+
+
+def test_page_past_the_last_links_to_it(client) -> None:
+    html = client.get("/", params={"q": "*", "page": 999}).text
+    assert "416 records found" in html
+    assert ('<p class="error" role="alert" id="past-last">There is no page 999: the last page '
+            'is 42. <a href="/?q=%2A&amp;page=42" id="last-page">Go to the last page</a></p>'
+            in html)
+    assert 'class="hit"' not in html and 'rel="prev"' not in html
+    ru = client.get("/", params={"q": "*", "page": 999, "ui": "ru"}).text
+    assert "Страницы 999 нет: последняя страница — 42." in ru
+
+
+def test_facet_link_removes_a_filter_typed_in_another_case() -> None:
+    from search.web import SearchParams
+
+    params = SearchParams(q="*", filters={"type": ["text"]}, year_from=None, year_to=None,
+                          sort="relevance", page=3, size=10)
+    assert params.url(toggle=("type", "Text")) == "/?q=%2A"  # the ☑ Text link unselects it
+    assert params.url(toggle=("type", "Event")) == "/?q=%2A&type=text&type=Event"
