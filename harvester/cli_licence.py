@@ -69,7 +69,13 @@ def licence_command(text: tuple[str, ...], fmt: str) -> None:
     TEXT may be several words (they are joined by spaces) or '-' to read standard
     input (for HTML snippets). Example: oer licence "CC BY-SA 3.0 IGO"
     """
-    statement = sys.stdin.read() if text in ((), ("-",)) else " ".join(text)
+    if not text:
+        raise click.UsageError('give the statement to read, e.g. oer licence "CC BY-SA 3.0 '
+                               "IGO\" (or '-' to read it from standard input)")
+    statement = sys.stdin.read() if text == ("-",) else " ".join(text)
+    if not statement.strip():
+        where = "standard input was empty" if text == ("-",) else "TEXT is blank"
+        raise click.UsageError(f"nothing to read: {where}")
     result = describe_licence(statement)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False))

@@ -71,15 +71,16 @@ def check_command(ctx: click.Context, source_name: str) -> None:
     """Ask the source's server: reachable, and offering what is configured?
 
     OAI-PMH: Identify, the metadataPrefix in ListMetadataFormats, the set in ListSets.
-    Web and API sources: robots.txt (allowed? sitemaps?) and each start URL. Exit
-    status 1 when a check fails. Nothing is written to the store.
+    Web and API sources: robots.txt (allowed? sitemaps?) and each start URL. Each line
+    is ok, warn (works, but look at it) or FAIL. Exit status 1 when a check fails.
+    Nothing is written to the store.
     """
     config = config_from(ctx, required=True)
     source = _get(config, source_name)
     home_from(ctx)  # logging
     checks = check_source(source, config.harvest)
     for check in checks:
-        click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+        click.echo(f"{check.label:<4} {check.name}: {check.detail}")
     if not all(c.ok for c in checks):
         ctx.exit(1)
 

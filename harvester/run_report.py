@@ -210,6 +210,8 @@ class JsonLinesFormatter(logging.Formatter):
                 out[key] = getattr(record, key)
         if record.exc_info:
             out["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # a traceback relayed from the crawl process
+            out["exception"] = record.exc_text
         return json.dumps(out, ensure_ascii=False, default=str)
 
 

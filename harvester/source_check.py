@@ -35,11 +35,25 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One check's outcome: ``name`` (what was checked), ``ok``, and ``detail`` for people."""
+    """One check's outcome.
+
+    Attributes:
+        name: What was checked (``"ListSets"``, ``"robots.txt"`` …).
+        ok: False when the check failed (``oer sources check`` then exits 1).
+        detail: What was found, for people.
+        warning: Passed, but the server answered something to look at (an HTTP error
+            where OAI-PMH expects an answer the harvest does not need); shown ``warn``.
+    """
 
     name: str
     ok: bool
     detail: str
+    warning: bool = False
+
+    @property
+    def label(self) -> str:
+        """``ok``, ``warn`` or ``FAIL``."""
+        return "FAIL" if not self.ok else "warn" if self.warning else "ok"
 
 
 def check_source(source, settings: HarvestSettings) -> list[Check]:
@@ -108,10 +122,12 @@ def _check_sets(source: OAISource, client: OAIClient) -> Check:
             page = client.request("ListSets", **params)
         except OAIProtocolError as exc:
             if exc.code == "noSetHierarchy":
-                return Check("ListSets", source.set_spec is None, "the repository has no sets")
-            return Check("ListSets", source.set_spec is None, str(exc))
+                return Check("ListSets", source.set_spec is None, "the repository has no sets"
+                             + (f"; set {source.set_spec!r} cannot be harvested"
+                                if source.set_spec else ""))
+            return _sets_failed(source, str(exc))
         except HarvestError as exc:
-            return Check("ListSets", source.set_spec is None, f"{type(exc).__name__}: {exc}")
+            return _sets_failed(source, f"{type(exc).__name__}: {exc}")
         specs = [(s.text or "").strip() for s in page.element.iter(OAI + "setSpec")]
         count += len(specs)
         if source.set_spec is not None and source.set_spec in specs:
@@ -128,6 +144,19 @@ def _check_sets(source: OAISource, client: OAIClient) -> Check:
         params = {"resumptionToken": token}
     return Check("ListSets", False, f"set {source.set_spec!r} not found in the first "
                  f"{count:,} sets ({MAX_SET_PAGES} pages); it may still exist")
+
+
+def _sets_failed(source: OAISource, what: str) -> Check:
+    """ListSets got no OAI-PMH answer (an HTTP error, an OAI error other than
+    ``noSetHierarchy``, which a repository without sets must send: OAI-PMH 2.0 §4.6).
+
+    A failure when a set is configured (it cannot be confirmed); else a warning: the
+    harvest does not ask for sets, but the server does not answer as OAI-PMH says.
+    """
+    if source.set_spec is not None:
+        return Check("ListSets", False, f"{what}; set {source.set_spec!r} could not be checked")
+    return Check("ListSets", True, f"{what} (a repository without sets answers noSetHierarchy); "
+                 "not needed: no set configured", warning=True)
 
 
 def check_robots(url: str, agent: str, timeout: tuple[float, float]) -> list[Check]:

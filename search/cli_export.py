@@ -11,6 +11,8 @@ import click
 from harvester.cli_common import home_from
 from indexer.backend import IndexBackendError, IndexNotFoundError
 from search.cli_options import Filters, filter_options
+from search.cli_pipe import exit_on_closed_stdout
+from search.cli_search import warn_unknown_sources
 from search.export import FORMATS, Selection
 from search.export.stream import export_stream, write_atomically
 from search.service import index_exists
@@ -21,6 +23,38 @@ def _format_for(path: Path | None) -> str | None:
     if path is None:
         return None
     return next((f.name for f in FORMATS.values() if f.extension == path.suffix.lower()), None)
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    """The export format: ``--format``, else the ``-o`` file's extension, else ``csv`` (stdout).
+
+    Raises:
+        click.UsageError: ``-o`` names a file whose extension (or lack of one) maps to no
+            format and ``--format`` is not given (exit 2): never a silent CSV in
+            ``list.docx``.
+    """
+    if fmt:
+        return fmt
+    if output is None:
+        return "csv"
+    found = _format_for(output)
+    if found is None:
+        known = ", ".join(f"{f.extension} ({f.name})" for f in FORMATS.values())
+        what = f"extension {output.suffix!r}" if output.suffix else "no extension"
+        raise click.UsageError(f"cannot tell the export format of {output.name} ({what}): "
+                               f"give --format, or name the file with one of {known}")
+    return found
+
+
+def done_line(format_name: str, exported: int, output: Path | None, size: int) -> str:
+    """The stderr note of a finished export.
+
+    Returns:
+        ``wrote 12 records (html) to climate.html, 1,379 bytes``, or ``… to standard output``.
+    """
+    records = f"{exported:,} record{'' if exported == 1 else 's'}"
+    where = f"{output}" if output is not None else "standard output"
+    return f"wrote {records} ({format_name}) to {where}, {size:,} bytes"
 
 
 def check_output(path: Path) -> None:
@@ -43,7 +77,7 @@ def check_output(path: Path) -> None:
 @click.command("export")
 @filter_options
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
-              help="Output format (default: from the -o file's extension, else csv).")
+              help="Output format (default: from the -o file's extension; csv on stdout).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (complete or not at all); default or '-': stdout.")
 @click.option("--include-unknown", is_flag=True,
@@ -68,9 +102,9 @@ def export_command(ctx: click.Context, filters: Filters, fmt: str | None, output
     """
     if output == Path("-"):
         output = None
-    fmt = fmt or _format_for(output) or "csv"
     if output is not None:
         check_output(output)
+    fmt = choose_format(fmt, output)
     home = home_from(ctx)
     if not index_exists(home.index) or not home.store.exists():
         raise click.ClickException(f"no index yet under {home.root}: run `oer harvest` "
@@ -90,14 +124,15 @@ def export_command(ctx: click.Context, filters: Filters, fmt: str | None, output
                 size += len(chunk)
             stdout.flush()
     except BrokenPipeError:  # `oer export … | head`: the reader left; not an error
-        return
+        exit_on_closed_stdout()
     except OSError as exc:
         raise click.ClickException(f"cannot write {output or 'stdout'}: "
                                    f"{exc.strerror or exc}") from exc
     except (IndexNotFoundError, IndexBackendError) as exc:
         raise click.ClickException(str(exc)) from exc
+    warn_unknown_sources(home, filters.sources)
     if not ctx.obj.get("quiet"):
-        where = f" to {output} ({size:,} bytes)" if output is not None else ""
-        click.echo(f"{export_format.name}{where}", err=True)
-        for line in selection.summary().lines():
+        summary = selection.summary()
+        click.echo(done_line(export_format.name, summary.exported, output, size), err=True)
+        for line in summary.lines():
             click.echo(line, err=True)

@@ -76,3 +76,15 @@ def test_table_output_for_people() -> None:
 def test_control_characters_are_not_sent_to_the_terminal() -> None:
     out = run("\x1b[31mThe present license applies exclusively to the text content\x1b[0m. CC BY 4.0")
     assert "\x1b" not in out and "licence:     CC-BY-4.0  (known)" in out
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), [
+    ([], None, 'give the statement to read, e.g. oer licence "CC BY-SA 3.0 IGO"'),
+    (["-"], "  \n", "nothing to read: standard input was empty"),
+    (["  "], None, "nothing to read: TEXT is blank"),
+])
+def test_no_statement_is_a_usage_error(args: list[str], stdin: str | None, message: str) -> None:
+    """Not ``licence: unknown (unknown)`` with exit 0: there was nothing to read."""
+    result = CliRunner().invoke(cli, ["licence", *args], input=stdin)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stdout == ""

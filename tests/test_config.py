@@ -144,3 +144,29 @@ def test_cron_is_read_in_the_configured_time_zone_and_intervals_count_from_the_s
                                                                           tzinfo=UTC))
     assert len(parse_schedule("0 */6 * * *").fire_times(start, datetime(2026, 5, 2, 3, 17,
                                                                         tzinfo=UTC))) == 4
+
+
+def comments_above(text: str, table: str) -> str:
+    """The comment lines right above ``[table]`` in the sources file."""
+    lines = text.splitlines()
+    end = lines.index(f"[{table}]")
+    start = end
+    while start > 0 and lines[start - 1].startswith("#"):
+        start -= 1
+    return "\n".join(lines[start:end])
+
+
+def test_shipped_file_speaks_to_librarians_not_developers():
+    """Its comments say what each source is and how to enable it, not where the code's
+    notes, fixtures or issue tracker are."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    for word in ("fixture", "issue", "brief", "shared/", "harvester/", "flux", "github.com",
+                 "documented:", "recorded:", "unverified"):
+        assert word not in text.lower(), word
+    config = load_config(SHIPPED)
+    for name, source in config.sources.items():
+        about = comments_above(text, f"sources.{name}")
+        assert len(about.splitlines()) >= 1, name  # every source says what it is
+        if not source.enabled:  # … and a disabled one says why and how to enable it
+            assert "Disabled" in about and "`oer sources check" in about, name
+            assert "enabled = true" in about, name

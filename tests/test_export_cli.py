@@ -203,3 +203,45 @@ def test_memory_stays_flat(fmt: str) -> None:
     small, large = _peak_bytes(fmt, 300), _peak_bytes(fmt, 3000)
     assert large < small * 1.25 + 64 * 1024, (small, large)
     assert large < 2 * 1024 * 1024
+
+
+@pytest.mark.parametrize("name, what", [("out.docx", "extension '.docx'"),
+                                        ("results", "no extension")])
+def test_an_output_extension_of_no_format_is_a_usage_error(home, tmp_path, name, what) -> None:
+    """Not a silent CSV in ``out.docx``: the known extensions are listed, nothing is written."""
+    result = oer(home, "export", "-o", str(tmp_path / name))
+    assert result.exit_code == 2
+    assert f"cannot tell the export format of {name} ({what}): give --format, or name the " \
+           "file with one of .csv (csv), .jsonl (jsonl), .jsonld (json-ld), .xml (oai_dc), " \
+           ".ris (ris), .bib (bibtex), .html (html), .md (markdown)" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    chosen = oer(home, "export", "--source", "datacite", "--format", "ris", "-o",
+                 str(tmp_path / name))
+    assert chosen.exit_code == 0, chosen.output
+    assert len(rispy.loads((tmp_path / name).read_text("utf-8"))) == 2
+
+
+def test_the_stderr_note_says_what_was_written_where(home, tmp_path) -> None:
+    target = tmp_path / "climate.html"
+    result = oer(home, "export", "--source", "datacite", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"wrote 2 records (html) to {target}, {target.stat().st_size:,} bytes")
+    ris = oer(home, "export", "--source", "datacite", "--format", "ris")
+    assert ris.stderr.splitlines()[0] == (
+        f"wrote 2 records (ris) to standard output, {len(ris.stdout_bytes):,} bytes")
+
+
+def test_an_undecided_remix_check_says_what_is_known_and_what_to_check(home) -> None:
+    # free-cultural: CC BY 4.0, CC BY-SA 3.0 IGO, CC0, PDM and the MIT License (outside CC's chart)
+    result = oer(home, "export", "--policy", "free-cultural", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    sentence = ("whether these resources can be combined into one adapted work is not decided: "
+                "some of their licences cannot be checked here (see below); the Creative "
+                "Commons-licensed ones could be combined under CC BY-SA 4.0, CC BY-SA 3.0, "
+                "CC BY-SA 3.0 AT and 38 more.")
+    assert f"Remix check: {sentence}" in result.stderr.splitlines()
+    assert "• MIT License is outside Creative Commons' compatibility chart: check its terms " \
+           "before combining." in result.stderr.splitlines()
+    assert f"### Remix check\n\n{sentence[0].upper()}{sentence[1:]}\n" in result.stdout
+    assert "fully checked" not in result.stdout + result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 
@@ -14,10 +15,12 @@ from harvester.errors import (HTTPStatusError, NotOAIResponseError, OAIProtocolE
                               RetryLaterError, UnsafeXMLError)
 from harvester.oai_client import parse_retry_after
 from harvester.oai_harvest import harvest_source
+from harvester.oai_response import parse_response
 from harvester.replay_server import Reply, ReplayServer
 from oai_pages import IDENTIFY, NO_RECORDS_MATCH, page, real_records, source
 
 RECORDS = real_records()
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def sequence(*replies: Reply):
@@ -155,6 +158,37 @@ def test_entity_tricks_are_refused_without_reading_files(make_client, tmp_path):
             with pytest.raises(UnsafeXMLError, match="DOCTYPE/ENTITY") as err:
                 make_client(srv.url).request("ListRecords", metadataPrefix="oai_dc")
         assert "TOP-SECRET" not in str(err.value)
+
+
+@pytest.mark.parametrize("name, starts", [
+    ("blog.python.org.html", "starts \"<!DOCTYPE html> <html class='v2' dir='ltr'"),
+    ("ietf-remotestorage.html", "starts '<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Trans"),
+])
+def test_an_html_page_from_a_wrong_base_url_is_not_an_oai_response(make_client, name, starts):
+    """A real HTML page (its DOCTYPE names html, no internal subset) is not an entity attack."""
+    body = (FIXTURES / "html" / name).read_bytes()
+    with ReplayServer(sequence(Reply(body, 200, (("Content-Type", "text/html"),)))) as srv:
+        with pytest.raises(NotOAIResponseError) as err:
+            make_client(srv.url).request("Identify")
+    assert str(err.value).startswith("not an OAI-PMH response: an HTML page (HTTP 200, "
+                                      "Content-Type text/html, ")
+    assert starts in str(err.value)
+
+
+@pytest.mark.parametrize("body", [
+    b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html>&x;</html>',
+    b'<?xml version="1.0"?>\n<!DOCTYPE OAI-PMH SYSTEM "http://127.0.0.1:1/oai.dtd"><OAI-PMH/>',
+    b"<!DOCTYPE htmlx><OAI-PMH/>",
+])
+def test_other_doctypes_are_still_refused_as_unsafe(body):
+    with pytest.raises(UnsafeXMLError, match="DOCTYPE/ENTITY"):
+        parse_response(body, verb="Identify")
+
+
+def test_an_html_root_without_doctype_is_an_html_page():
+    body = b"<html><body><h1>Down for maintenance</h1></body></html>"
+    with pytest.raises(NotOAIResponseError, match="^not an OAI-PMH response: an HTML page"):
+        parse_response(body, verb="ListRecords")
 
 
 def test_slow_server_times_out_then_retry_succeeds(make_client, sleeps):

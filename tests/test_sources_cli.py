@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from harvester import runner
 from harvester.cli import cli
-from harvester.replay_server import Reply, ReplayServer, recorded_responder
+from harvester.replay_server import Reply, ReplayServer, oai_error, recorded_responder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OAI = FIXTURES / "oai"
@@ -136,3 +136,47 @@ def test_list_and_show(tmp_path, monkeypatch):
     assert shown[:2] == ['id = "doab"', 'title = "Directory of Open Access Books"']
     assert 'schedule = "17 3 * * *"' in shown and shown[-1].startswith("# never harvested")
     assert oer(tmp_path, config, "sources", "show", "nope").exit_code == 2
+
+
+def duepublico_without_sets(list_sets: Reply) -> ReplayServer:
+    """DuEPublico's recorded Identify and formats; ListSets answered with ``list_sets``."""
+    identify, formats, _ = DUEPUBLICO
+    return ReplayServer(recorded_responder(identify, [], extra={
+        "ListMetadataFormats": Reply(formats), "ListSets": list_sets}))
+
+
+def test_a_listsets_http_404_is_a_warning_not_ok(tmp_path):
+    """No set configured: the harvest works, but the 404 is shown as warn, never as ok."""
+    with duepublico_without_sets(Reply(b"not found", 404, (("Content-Type", "text/plain"),))
+                                 ) as server:
+        result = oer(tmp_path, f'[sources.local]\nbase_url = "{server.url}"\n',
+                     "sources", "check", "local")
+    assert result.exit_code == 0, result.output
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("warn ListSets: HTTPStatusError: HTTP 404")
+    assert last.endswith("(a repository without sets answers noSetHierarchy); not needed: "
+                         "no set configured")
+
+
+def test_a_listsets_http_404_fails_when_a_set_is_configured(tmp_path):
+    with duepublico_without_sets(Reply(b"not found", 404, (("Content-Type", "text/plain"),))
+                                 ) as server:
+        result = oer(tmp_path, f'[sources.local]\nbase_url = "{server.url}"\nset_spec = "oer"\n',
+                     "sources", "check", "local")
+    assert result.exit_code == 1
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("FAIL ListSets: HTTPStatusError: HTTP 404")
+    assert last.endswith("; set 'oer' could not be checked")
+
+
+def test_no_set_hierarchy_is_ok_without_a_set_and_fails_with_one(tmp_path):
+    no_sets = Reply(oai_error("noSetHierarchy", "This repository does not support sets"))
+    with duepublico_without_sets(no_sets) as server:
+        plain = oer(tmp_path, f'[sources.local]\nbase_url = "{server.url}"\n',
+                    "sources", "check", "local")
+        with_set = oer(tmp_path, f'[sources.local]\nbase_url = "{server.url}"\n'
+                                 'set_spec = "oer"\n', "sources", "check", "local")
+    assert plain.exit_code == 0 and with_set.exit_code == 1
+    assert plain.stdout.splitlines()[-1] == "ok   ListSets: the repository has no sets"
+    assert with_set.stdout.splitlines()[-1] == ("FAIL ListSets: the repository has no sets; "
+                                                "set 'oer' cannot be harvested")

@@ -9,8 +9,10 @@ the run with an honest status, and writes JSON lines to stdout for the parent:
 
 - ``{"t": "run", "run_id": 7}`` as soon as the run exists;
 - ``{"t": "progress", "line": "[hoou] 100 records: …"}``;
-- ``{"t": "log", "level": 30, "logger": "harvester.web", "msg": "…"}`` for every log record
-  (the parent logs them again, so they reach ``oer.log`` and the run's JSON log);
+- ``{"t": "log", "level": 30, "logger": "harvester.web", "msg": "…"[, "exc": "…"]}`` for every
+  log record, one line each, a failed request as a WARNING and any traceback apart in
+  ``exc`` (:mod:`harvester.web.crawl_log`); the parent logs them again, so they reach
+  ``oer.log`` and the run's JSON log;
 - ``{"t": "report", …}`` last: the fields of :class:`harvester.oai_harvest.RunReport`.
 
 Run status: ``failed`` when no start URL answered; ``incomplete`` when the crawl was
@@ -38,6 +40,7 @@ from harvester.config import HarvestSettings, Source, WebSettings
 from harvester.errors import ConfigError
 from harvester.store import Store, utc_now
 from harvester.web.context import CrawlContext
+from harvester.web.crawl_log import CrawlLogHandler
 from harvester.web.settings import job_dir, scrapy_settings
 
 __all__ = ["CRAWL_TOKEN", "SPIDERS", "main", "run_crawl", "spider_class"]
@@ -109,8 +112,7 @@ def run_crawl(job: dict[str, Any], emit: Emit) -> dict[str, Any]:
         ctx = CrawlContext(source=source, store=store, run_id=run_id, state=state, web=web,
                            progress=progress, watermark=watermark,
                            start_ok=resuming)  # a resumed crawl got past its start URLs
-        process = CrawlerProcess(scrapy_settings(source, harvest, web, home),
-                                 install_root_handler=False)
+        process = CrawlerProcess(scrapy_settings(source, harvest, web, home))
         crawler = process.create_crawler(cls)
         process.crawl(crawler, context=ctx)
         process.start()
@@ -153,22 +155,6 @@ def _progress(emit: Emit) -> Callable[[str], None]:
     return lambda line: emit({"t": "progress", "line": line})
 
 
-class _EmitHandler(logging.Handler):
-    """Send log records to the parent as ``{"t": "log"}`` lines."""
-
-    def __init__(self, emit: Emit) -> None:
-        super().__init__(logging.INFO)
-        self._emit = emit
-        self.setFormatter(logging.Formatter("%(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self._emit({"t": "log", "level": record.levelno, "logger": record.name,
-                        "msg": self.format(record)})
-        except Exception:
-            self.handleError(record)
-
-
 def main() -> int:
     """Entry point of the crawl process: job on stdin, messages on stdout."""
     lock = threading.Lock()
@@ -179,15 +165,15 @@ def main() -> int:
             out.write(json.dumps(message, ensure_ascii=False, default=str) + "\n")
             out.flush()
 
+    job = json.loads(sys.stdin.read())
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    root.addHandler(_EmitHandler(emit))
+    root.addHandler(CrawlLogHandler(emit, str(job.get("source", {}).get("name") or "web")))
     root.setLevel(logging.INFO)
     for noisy, level in (("scrapy", logging.INFO), ("pypdf", logging.ERROR),
                          ("protego", logging.WARNING), ("filelock", logging.WARNING)):
         logging.getLogger(noisy).setLevel(level)
-    job = json.loads(sys.stdin.read())
     emit({"t": "report", **run_crawl(job, emit)})
     return 0
 

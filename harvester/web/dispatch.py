@@ -31,7 +31,7 @@ from harvester.store import RunCounts, Store
 
 log = logging.getLogger(__name__)
 
-__all__ = ["WEB_KINDS", "harvest_web", "harvest_web_source", "make_job"]
+__all__ = ["WEB_KINDS", "harvest_web", "harvest_web_source", "make_job", "relay_log"]
 
 #: Source kinds harvested here.
 WEB_KINDS = frozenset({"sitemap", "api", "spider"})
@@ -88,8 +88,7 @@ def harvest_web_source(source: Any, store: Store, settings: HarvestSettings | No
             if kind == "progress":
                 progress(str(message.get("line", "")))
             elif kind == "log":
-                logging.getLogger(str(message.get("logger") or "harvester.web")).log(
-                    int(message.get("level", logging.INFO)), "%s", message.get("msg", ""))
+                relay_log(message)
             elif kind == "run":
                 run_id = message.get("run_id")
             elif kind == "report":
@@ -115,6 +114,27 @@ def harvest_web_source(source: Any, store: Store, settings: HarvestSettings | No
         state = replace(store.load_state(source.name), status="failed", run_id=run_id)
         store.finish_run(run_id, "failed", message, state)
     return RunReport(source.name, "failed", run_id, RunCounts(), message=message)
+
+
+def relay_log(message: dict[str, Any]) -> None:
+    """Log a ``{"t": "log"}`` message of the crawl process in this process.
+
+    The traceback (``exc``) is attached to the record as its exception text, so the log
+    file's and run log's formatters print it under the message, and the terminal shows it
+    only when its handler takes the record's level (``oer -v``).
+
+    Args:
+        message: ``{"level": int, "logger": str, "msg": str[, "exc": str]}``.
+    """
+    logger = logging.getLogger(str(message.get("logger") or "harvester.web"))
+    level = int(message.get("level", logging.INFO))
+    if not logger.isEnabledFor(level):
+        return
+    record = logger.makeRecord(logger.name, level, "(crawl process)", 0, "%s",
+                               (message.get("msg", ""),), None)
+    if message.get("exc"):
+        record.exc_text = str(message["exc"])
+    logger.handle(record)
 
 
 def _message(line: str) -> dict[str, Any]:

@@ -13,6 +13,9 @@
   (RFC 9111 revalidation) in ``OER_HOME/cache/http/<source>/``;
 - no cookies (and so no public-suffix list download), no telnet console and no remote
   control server (both let whoever reaches the port run code in the crawl), no stats dump;
+- logging: no Scrapy root handler (the crawl process has its own,
+  :mod:`harvester.web.crawl_log`), and retries given up logged at INFO (the spider's
+  errback reports the failed request);
 - the item pipelines, in order (:data:`ITEM_PIPELINES`).
 
 This module does not import Scrapy: settings are names and values.
@@ -105,6 +108,11 @@ def scrapy_settings(source: Any, harvest: HarvestSettings, web: WebSettings,
         "REMOTE_CONTROL_ENABLED": False,  # Scrapy 2.19's code-executing HTTP control server
         "STATS_DUMP": False,
         "LOG_LEVEL": "INFO",
+        # the crawl process logs through its own handler (harvester.web.crawl_log): one
+        # line per failed request, tracebacks apart
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        # the spider's errback logs each request that failed after its retries (a WARNING)
+        "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
         "LOGSTATS_INTERVAL": 60.0,
         "DEFAULT_DROPITEM_LOG_LEVEL": "DEBUG",
         "JOBDIR": str(job_dir(home, source.name)),

@@ -26,8 +26,7 @@ from collections.abc import Iterable, Iterator
 
 from harvester.record import Resource
 from search.export.attribution import render
-from search.export.remix import describe
-from search.export.selection import Entry, ListSummary, Selection
+from search.export.selection import Entry, ListSummary, Selection, remix_sentence
 from search.export.text import clean_text, is_language_tag, markdown_escape
 
 __all__ = ["write_html", "write_markdown"]
@@ -35,9 +34,6 @@ __all__ = ["write_html", "write_markdown"]
 TITLE = "Open educational resources: list with attribution"
 INTRO = ("Each entry names the title, author, source and licence, as Creative Commons "
          "recommends for attribution. Check each resource's licence before reuse.")
-_VERDICT = {True: "These resources can be combined into one adapted work.",
-            False: "These resources cannot be combined into one adapted work.",
-            None: "Whether these resources can be combined cannot be fully checked."}
 _STYLE = ("body{font-family:system-ui,sans-serif;line-height:1.5;max-width:60rem;margin:auto;"
           "padding:1rem}h2{font-size:1.15rem;margin-bottom:.25rem}dl{display:grid;"
           "grid-template-columns:max-content 1fr;gap:0 1rem}dt{font-weight:bold}"
@@ -87,9 +83,7 @@ def html_summary(s: ListSummary) -> str:
     rows = "".join(f"<tr><th scope=\"row\">{_esc(name)}</th><td>{count:,}</td></tr>"
                    for _, name, count in s.by_licence)
     notes = [line for line in s.lines()[1:] if line.startswith(("Left out", "Skipped"))]
-    remix = _VERDICT[s.remix.compatible]
-    if s.remix.licences:
-        remix += f" It could carry {describe(s.remix.licences)}."
+    remix = remix_sentence(s.remix, heading="")
     reasons = "".join(f"<li>{_esc(r)}</li>" for r in s.remix.reasons)
     return ('<section aria-labelledby="summary"><h2 id="summary">Licence summary</h2>'
             f"<p>{s.exported:,} resource(s) on this list.</p>"
@@ -156,9 +150,7 @@ def markdown_summary(s: ListSummary) -> str:
     for line in s.lines()[1:]:
         if line.startswith(("Left out", "Skipped")):
             out += [markdown_escape(line), ""]
-    remix = _VERDICT[s.remix.compatible]
-    if s.remix.licences:
-        remix += f" It could carry {describe(s.remix.licences)}."
+    remix = remix_sentence(s.remix, heading="")
     out += ["### Remix check", "", markdown_escape(remix), ""]
     out += [f"- {markdown_escape(r)}" for r in s.remix.reasons]
     return "\n".join(out) + "\n"

@@ -28,7 +28,7 @@ from harvester.record import Resource
 from search.export.attribution import Attribution, attribute, licence_name
 from search.export.remix import RemixCheck, describe, remix_check
 
-__all__ = ["Entry", "ListSummary", "Selection"]
+__all__ = ["Entry", "ListSummary", "Selection", "remix_sentence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +95,7 @@ class ListSummary:
                        + ", ".join(f"{_name(i)}: {n:,}" for i, n in self.left_out_policy) + ").")
         if self.missing:
             out.append(f"Skipped: {self.missing:,} search hit(s) no longer in the store.")
-        verdict = {True: "can be combined", False: "cannot be combined",
-                   None: "cannot be fully checked"}[self.remix.compatible]
-        remix = f"Remix check: these resources {verdict} into one adapted work"
-        if self.remix.licences:
-            remix += f"; it could carry {describe(self.remix.licences)}"
-        out.append(remix + ".")
+        out.append(remix_sentence(self.remix))
         out += [f"• {reason}" for reason in self.remix.reasons]
         return out
 
@@ -120,6 +115,33 @@ class ListSummary:
             "remix": {"compatible": self.remix.compatible, "licences": list(self.remix.licences),
                       "reasons": list(self.remix.reasons)},
         }
+
+
+def remix_sentence(remix: RemixCheck, heading: str = "Remix check: ") -> str:
+    """The remix check's verdict as one sentence (its reasons follow it, one per line).
+
+    Args:
+        remix: The check.
+        heading: Put first (``""`` where the format has its own heading).
+
+    Returns:
+        ``Remix check: these resources can be combined into one adapted work; it could
+        carry CC BY-SA 4.0.``; when undecided, what is known and what to check.
+    """
+    if remix.compatible is None:
+        text = ("whether these resources can be combined into one adapted work is not "
+                "decided: some of their licences cannot be checked here (see below)")
+        if remix.licences:
+            text += ("; the Creative Commons-licensed ones could be combined under "
+                     f"{describe(remix.licences)}")
+    elif remix.compatible:
+        text = "these resources can be combined into one adapted work"
+        if remix.licences:
+            text += f"; it could carry {describe(remix.licences)}"
+    else:
+        text = "these resources cannot be combined into one adapted work (see below)"
+    text += "."
+    return heading + (text if heading else text[0].upper() + text[1:])
 
 
 def _name(licence_id: str) -> str:

@@ -35,6 +35,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from harvester.web.context import CrawlContext
+from harvester.web.crawl_log import network_reason
 from harvester.web.settings import PAGE_MAX_BYTES
 
 __all__ = ["MAX_SITEMAP_DEPTH", "OERSpider", "lastmod_utc"]
@@ -87,6 +88,7 @@ class OERSpider(Spider):
         """Count and log a failed request; a failed start URL is remembered for the report."""
         ctx = self.context
         request = failure.request
+        detail = ""
         if failure.check(HttpError):
             status = failure.value.response.status
             reason, transient = f"http {status}", status >= 500 or status == 429
@@ -95,7 +97,10 @@ class OERSpider(Spider):
             if "robots.txt" in reason:
                 reason = "robots.txt disallows"
         else:
-            reason, transient = f"network error ({failure.type.__name__})", True
+            why = network_reason(failure.type)
+            reason, transient = f"network error ({why})", True
+            if why == failure.type.__name__:  # no plain words for it: keep what it said
+                detail = str(failure.value)
         if transient:
             ctx.transient_errors += 1
         if request.meta.get("oer_role") == "start":
@@ -104,7 +109,7 @@ class OERSpider(Spider):
                 said = " ".join(failure.value.response.text[:300].split()) if hasattr(
                     failure.value.response, "text") else ""
             ctx.start_errors.append(f"{request.url}: {reason}" + (f": {said}" if said else ""))
-        ctx.skip(reason, request.url, str(failure.value) if transient else "")
+        ctx.skip(reason, request.url, detail)
 
     def counted(self, response: Response, *, start: bool = False) -> None:
         """Count a downloaded document (and a start URL that answered)."""
