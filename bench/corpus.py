@@ -7,7 +7,12 @@ each copy with its identifier suffixed ``-c<n>`` so every record is distinct.
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
+import subprocess
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,3 +82,47 @@ def serve(pages):
 
     with ReplayServer(respond) as server:
         yield server
+
+
+@contextmanager
+def serve_in_child(total: int, page_size: int, *, prebuilt: bool = False):
+    """Serve :class:`LazyPages` ``(total, page_size)`` from a child process on 127.0.0.1.
+
+    The server then does not share this process's GIL with the client being measured.
+    ``prebuilt``: make every page first (:func:`build_pages`), so a request only sends
+    bytes (for throughput benches; memory grows with ``total``).
+
+    Yields:
+        The base URL (``http://127.0.0.1:<port>/oai``).
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([sys.executable, "-m", "bench.corpus", "--records", str(total),
+                             "--page-size", str(page_size), *(["--prebuilt"] if prebuilt else [])],
+                            stdout=subprocess.PIPE, text=True,
+                            env=env, cwd=ROOT)
+    try:
+        url = proc.stdout.readline().strip()
+        if not url.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"bench server did not start: {url!r}")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    """Serve pages until terminated; print the URL on the first line of stdout."""
+    parser = argparse.ArgumentParser(description="Serve replicated real records on 127.0.0.1.")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--prebuilt", action="store_true", help="make every page first")
+    args = parser.parse_args()
+    pages = (build_pages if args.prebuilt else LazyPages)(args.records, args.page_size)
+    with serve(pages) as server:
+        print(server.url, flush=True)
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

@@ -22,6 +22,7 @@ https://spdx.org/licenses/; https://www.w3.org/TR/html52/links.html#link-type-li
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -146,6 +147,11 @@ def parse_licence(text: str) -> Licence | None:
     """
     if not isinstance(text, str) or not text.strip():
         return None
+    return (_parse_licence_cached if len(text) <= _CACHED_CHARS else _parse_licence)(text)
+
+
+def _parse_licence(text: str) -> Licence | None:
+    """The body of :func:`parse_licence` (``text`` a non-blank string)."""
     scan = text[:MAX_SCAN_CHARS]
     if is_access_statement(_clean(scan)):
         return None
@@ -171,6 +177,11 @@ def scope_note_of(text: str) -> str | None:
     """
     if not isinstance(text, str):
         return None
+    return (_scope_note_cached if len(text) <= _CACHED_CHARS else _scope_note_of)(text)
+
+
+def _scope_note_of(text: str) -> str | None:
+    """The body of :func:`scope_note_of`."""
     match = _SCOPE_RE.search(_clean(text[:MAX_SCAN_CHARS]))
     return match.group().strip() if match else None
 
@@ -190,6 +201,14 @@ def statement_note(text: str) -> str | None:
         return ("a Creative Commons licence named without its version; the version is part "
                 "of the legal terms and is not guessed")
     return None
+
+
+#: Statements up to this many characters are cached (the records of a source repeat a few
+#: statements; the results are frozen, so one instance can be shared). Longer ones are
+#: read each time, so the caches stay small (<= 4096 entries of <= 2 KB each).
+_CACHED_CHARS = 2048
+_parse_licence_cached = functools.lru_cache(maxsize=4096)(_parse_licence)
+_scope_note_cached = functools.lru_cache(maxsize=4096)(_scope_note_of)
 
 
 def normalise_licence(statements: Iterable[str], *, provenance: str | None = None,

@@ -23,6 +23,7 @@ from lxml import etree
 from harvester.languages import to_bcp47
 from harvester.licences import normalise_licence
 from harvester.normalise.fields import normalise_fields
+from harvester.normalise.identifiers import http_parts
 from harvester.record import LangString, Resource
 
 __all__ = ["DC_NS", "OAI_DC_NS", "landing_url", "map_oai_dc"]
@@ -49,6 +50,11 @@ _FIELDS: dict[str, tuple[str, bool]] = {
     "coverage": ("coverage", True),
     "rights": ("rights", True),
 }
+
+#: Clark-notation tag (``{DC_NS}title``) -> (Resource field, LangString?): one dict lookup
+#: per child instead of building an ``etree.QName``.
+_TAGS: dict[str, tuple[str, bool]] = {f"{{{DC_NS}}}{element}": target
+                                      for element, target in _FIELDS.items()}
 
 #: Characters outside XML 1.0 ``Char`` (#x9 | #xA | #xD | [#x20-#xD7FF] |
 #: [#xE000-#xFFFD] | [#x10000-#x10FFFF]).
@@ -80,6 +86,9 @@ def _lang_of(element: etree._Element) -> str | None:
 
 def _http_host(value: str) -> str | None:
     """The host of ``value`` when it is an absolute http(s) URL, else ``None``."""
+    if value == value.strip():  # as the crosswalk's values are: shares the cached split
+        found = http_parts(value)
+        return found[0] if found else None
     try:
         parts = urlsplit(value)
     except ValueError:
@@ -139,17 +148,26 @@ def map_oai_dc(dc: etree._Element | None, *, source: str, oai_identifier: str,
         return Resource(**header)
 
     values: dict[str, list] = {name: [] for name, _ in _FIELDS.values()}
+    inherited: str | None | bool = False  # the record's xml:lang, read once when needed
     for child in dc:
-        if not isinstance(child.tag, str):  # comment or processing instruction
+        target = _TAGS.get(child.tag)  # a comment's or PI's tag is not a str: None
+        if target is None:
             continue
-        qname = etree.QName(child)
-        if qname.namespace != DC_NS or qname.localname not in _FIELDS:
-            continue
-        text = _clean("".join(child.itertext()))
+        # A leaf's text is its only text node; itertext() only for mixed content.
+        text = _clean(child.text or "" if len(child) == 0 else "".join(child.itertext()))
         if not text:
             continue
-        name, is_lang_string = _FIELDS[qname.localname]
-        values[name].append(LangString(text, _lang_of(child)) if is_lang_string else text)
+        name, is_lang_string = target
+        if not is_lang_string:
+            values[name].append(text)
+            continue
+        lang = child.get(_XML_LANG)
+        if lang is None:  # inherited from the ancestors (XML 1.0 §2.12), alike for all
+            if inherited is False:
+                inherited = _lang_of(dc)
+            values[name].append(LangString(text, inherited))
+        else:
+            values[name].append(LangString(text, to_bcp47(lang) if lang.strip() else None))
 
     languages: list[str] = []
     for raw in values["language_raw"]:

@@ -19,6 +19,7 @@ Ref: OAI-PMH 2.0, http://www.openarchives.org/OAI/openarchivesprotocol.html
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.parsers.expat
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=True, remove_blank_text=False)
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# An HTML page (a wrong base URL, a login or maintenance page): ``<!DOCTYPE html …>`` with no
+# internal subset (so no ENTITY), or an ``<html>`` root, after an optional BOM, XML
+# declaration and comments. Never parsed, so an external DTD it names is never fetched.
+_HTML_PAGE = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+                        rb"(?:<!DOCTYPE\s+html(?=[\s>])[^\[<>]*>|<html[\s>])",
+                        re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +149,11 @@ def parse_response(body: bytes, *, verb: str, url: str | None = None,
         The validated page.
 
     Raises:
-        UnsafeXMLError: DOCTYPE/ENTITY declarations, or a body over :data:`MAX_BODY_BYTES`.
-        NotOAIResponseError: empty body, not XML, wrong root element or namespace, or
-            neither the verb's element nor an error (cases C14, C17).
+        UnsafeXMLError: DOCTYPE/ENTITY declarations (any DOCTYPE but an HTML page's), or a
+            body over :data:`MAX_BODY_BYTES`.
+        NotOAIResponseError: empty body, an HTML page (``<!DOCTYPE html>`` without an
+            internal subset, or an ``<html>`` root), not XML, wrong root element or
+            namespace, or neither the verb's element nor an error (cases C14, C17).
         OAIProtocolError: the response holds OAI-PMH ``<error>`` elements (the first
             one's code; ``noRecordsMatch`` included — callers decide what it means).
     """
@@ -159,6 +168,9 @@ def parse_response(body: bytes, *, verb: str, url: str | None = None,
     except UnsafeXMLError as exc:
         raise UnsafeXMLError(f"{exc} ({described})", url=url) from exc
     data = clean.body
+    if _HTML_PAGE.match(data):
+        raise NotOAIResponseError(f"not an OAI-PMH response: an HTML page ({described})",
+                                  url=url)
     if _DOCTYPE.search(data, 0, _prolog_end(data)):
         raise UnsafeXMLError(f"refused: DOCTYPE/ENTITY declaration in response ({described})",
                              url=url)
@@ -228,25 +240,45 @@ def _spans_match(body: bytes, spans: list, records: list) -> bool:
     if len(spans) != len(records):
         return False
     for (start, end), rec in zip(spans, records):
-        ident = rec.findtext(f"{_Q}header/{_Q}identifier")
+        header = _child(rec, _HEADER)
+        found = None if header is None else _child(header, _IDENT)
+        ident = (found.text if found is not None  # what findtext gives, without ElementPath
+                 else rec.findtext(f"{_Q}header/{_Q}identifier"))
         if ident and body.find(ident.strip().encode("utf-8"), start, end) < 0:
             return False
     return True
 
 
+_HEADER, _METADATA, _IDENT, _DATESTAMP, _SET_SPEC = (
+    _Q + "header", _Q + "metadata", _Q + "identifier", _Q + "datestamp", _Q + "setSpec")
+
+
+def _child(element: etree._Element, tag: str) -> etree._Element | None:
+    """The first child named ``tag`` (Clark notation), as ``element.find(tag)`` gives.
+
+    A plain loop over the children: ``find`` goes through ElementPath, ~5x slower.
+    """
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _record(rec: etree._Element, raw: bytes, repairs: tuple[str, ...]) -> OAIRecord | None:
-    header = rec.find(_Q + "header")
+    header = _child(rec, _HEADER)
     if header is None:
         return None
-    metadata = rec.find(_Q + "metadata")
+    metadata = _child(rec, _METADATA)
     payload = None
     if metadata is not None:
         children = [c for c in metadata if isinstance(c.tag, str)]
         payload = children[0] if children else None
+    identifier = _child(header, _IDENT)
+    datestamp = _child(header, _DATESTAMP)
     return OAIRecord(
-        identifier=(header.findtext(_Q + "identifier") or "").strip(),
-        datestamp=(header.findtext(_Q + "datestamp") or "").strip(),
-        set_specs=tuple((s.text or "").strip() for s in header.findall(_Q + "setSpec")),
+        identifier=("" if identifier is None else identifier.text or "").strip(),
+        datestamp=("" if datestamp is None else datestamp.text or "").strip(),
+        set_specs=tuple((c.text or "").strip() for c in header if c.tag == _SET_SPEC),
         deleted=header.get("status") == "deleted",
         metadata=payload,
         raw=raw,
@@ -261,7 +293,13 @@ def _repairs_in(repairs: tuple[Repair, ...], span: tuple[int, int] | None) -> tu
     return tuple(f"{r.kind} {r.detail}" for r in repairs if span[0] <= r.offset < span[1])
 
 
-_RECORD_TAG = re.compile(rb"<(/?)((?:[A-Za-z_][\w.-]*:)?record)(?=[\s>/])")
+@functools.lru_cache(maxsize=16)
+def _record_tag(name: bytes) -> re.Pattern[bytes]:
+    """Start and end tags of exactly ``name`` (``record``, ``oai:record``); group 1 is ``/``
+    for an end tag. One pattern per prefix: ~3x faster than matching any prefixed name."""
+    return re.compile(rb"<(/?)" + re.escape(name) + rb"(?=[\s>/])")
+
+
 _IDENTIFIER = re.compile(rb"<(?:[\w.-]+:)?identifier>\s*([^<\s]+)\s*</(?:[\w.-]+:)?identifier>")
 
 
@@ -278,13 +316,10 @@ def _scan_record_spans(body: bytes) -> list[tuple[int, int]] | None:
     verb = re.search(rb"<((?:[A-Za-z_][\w.-]*:)?)(ListRecords|GetRecord)[\s>]", body)
     if verb is None:
         return None
-    name = verb.group(1) + b"record"
     spans: list[tuple[int, int]] = []
     depth, start = 0, -1
-    for match in _RECORD_TAG.finditer(body, verb.end()):
-        closing, tag = match.group(1), match.group(2)
-        if tag != name:
-            continue
+    for match in _record_tag(verb.group(1) + b"record").finditer(body, verb.end()):
+        closing = match.group(1)
         if not closing:
             end_of_tag = body.find(b">", match.end())
             if end_of_tag > 0 and body[end_of_tag - 1:end_of_tag] == b"/":

@@ -18,6 +18,7 @@ RFC 8141 (URN syntax); Handle System (RFC 3650); ISO 2108 (ISBN); ISO 3297 (ISSN
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
@@ -27,7 +28,8 @@ from stdnum import issn as _issn
 
 from harvester.record import Identifier
 
-__all__ = ["RESOLVER_HOSTS", "classify_identifier", "classify_all", "choose_landing", "pid_url"]
+__all__ = ["RESOLVER_HOSTS", "classify_identifier", "classify_all", "choose_landing", "http_parts",
+           "pid_url"]
 
 #: Hosts whose URLs resolve a persistent identifier rather than being a landing page.
 RESOLVER_HOSTS: dict[str, str] = {
@@ -149,21 +151,45 @@ def choose_landing(candidates: Iterable[str], identifiers: Iterable[Identifier] 
 
 
 def _http_host(value: str) -> str | None:
+    """The lower-case host of an http(s) URL, else ``None``."""
+    found = http_parts(value.strip())
+    return found[0] if found else None
+
+
+def http_parts(value: str) -> tuple[str, str] | None:
+    """``(lower-case host, path)`` of an absolute http(s) URL, else ``None``.
+
+    Args:
+        value: A URL-ish value, used as given (callers strip it).
+
+    Results for values up to 2,048 characters are cached: a record's identifiers are split
+    by :func:`classify_identifier` and again by :func:`choose_landing` (and the oai_dc
+    crosswalk's landing choice), one right after the other.
+    """
+    return (_http_parts_cached if len(value) <= 2048 else _http_parts)(value)
+
+
+def _http_parts(value: str) -> tuple[str, str] | None:
     try:
-        parts = urlsplit(value.strip())
+        parts = urlsplit(value)
+        host = parts.hostname
     except ValueError:
         return None
-    if parts.scheme.lower() in ("http", "https") and parts.hostname:
-        return parts.hostname.lower()
+    if parts.scheme.lower() in ("http", "https") and host:
+        return host.lower(), parts.path
     return None
+
+
+_http_parts_cached = functools.lru_cache(maxsize=1024)(_http_parts)
 
 
 def _from_url(value: str) -> tuple[Identifier, ...]:
     """Identifiers in an http(s) URL: a resolved PID, an embedded ARK, and/or the URL."""
-    host = _http_host(value)
-    if host is None:
+    found = http_parts(value.strip())
+    if found is None:
         return ()
-    path = unquote(urlsplit(value).path).lstrip("/")
+    host, path = found
+    path = unquote(path).lstrip("/")
     kind = RESOLVER_HOSTS.get(host)
     if kind == "doi" and _DOI.match(path):
         return (Identifier("doi", path),)

@@ -1,0 +1,134 @@
+"""Memory of streaming harvest and export: RSS along the way and at its peak.
+
+- ``harvest``: a child process runs :func:`harvester.oai_harvest.harvest_source` for
+  ``--records`` real records (bench/corpus.py, pages of ``--page-size``, served by another
+  child process on 127.0.0.1) into a fresh store, sampling its resident set size (RSS,
+  ``/proc/self/statm``) after every stored page; prints RSS at each tenth of the list and
+  the peak (``ru_maxrss``). The index update that ``oer harvest`` runs afterwards is not
+  included (it is the index's memory, see bench/bench_index.py).
+- ``export``: ``--export-records`` recombined records are saved and indexed once
+  (bench/bench_http.py's ``fill_home``); then ``oer export`` runs in a child process for a
+  small slice (``--license CC-BY-4.0``, ~13 % of the records) and for every record
+  (``--include-unknown``), CSV to a file; prints each child's peak RSS. Equal peaks mean
+  memory does not grow with the list.
+
+Usage: ``python bench/bench_memory.py [--records 1000000] [--page-size 100]
+[--export-records 100000] [--skip harvest|export]``. Not a test: nothing here is collected
+by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_mb() -> float:
+    """This process's resident set size now, in MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_BYTES / 2**20
+
+
+def harvest_child(url: str, store_path: str, total: int, page_size: int) -> None:
+    """Harvest ``url`` into a store, printing ``records seen, RSS MB`` at each tenth."""
+    from harvester.config import OAISource
+    from harvester.oai_harvest import harvest_source
+    from harvester.store import Store
+
+    store = Store(Path(store_path))
+    marks = iter(range(total // 10, total + 1, max(1, total // 10)))
+    state = {"next": next(marks, None), "pages": 0}
+    start = time.perf_counter()
+
+    def progress(_line: str) -> None:
+        state["pages"] += 1
+        seen = min(total, state["pages"] * page_size)  # store.count() would scan the table
+        if state["next"] is not None and seen >= state["next"]:
+            print(f"{seen} {rss_mb():.1f} {time.perf_counter() - start:.1f}", flush=True)
+            state["next"] = next(marks, None)
+
+    report = harvest_source(OAISource(name="bench", base_url=url), store, progress=progress)
+    store.close()
+    print(f"done {report.status} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} "
+          f"{time.perf_counter() - start:.1f}", flush=True)
+
+
+def bench_harvest(total: int, page_size: int) -> None:
+    from bench.corpus import serve_in_child
+
+    print(f"harvest: {total:,} real records in pages of {page_size}, into a fresh store "
+          "(no index), child process")
+    print(f"  {'records':>10} {'RSS MB':>8} {'seconds':>8} {'records/s':>10}")
+    with serve_in_child(total, page_size) as url, tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        code = ("import sys; from bench.bench_memory import harvest_child; "
+                "harvest_child(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))")
+        proc = subprocess.Popen([sys.executable, "-c", code, url, str(Path(tmp) / "s.sqlite"),
+                                 str(total), str(page_size)], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        for line in proc.stdout:
+            parts = line.split()
+            if parts[0] == "done":
+                store_mb = (Path(tmp) / "s.sqlite").stat().st_size / 2**20
+                print(f"  run {parts[1]}; peak RSS {float(parts[2]):.1f} MB; {parts[3]} s; "
+                      f"store {store_mb:,.0f} MB")
+            else:
+                seen, rss, seconds = int(parts[0]), float(parts[1]), float(parts[2])
+                print(f"  {seen:>10,} {rss:8.1f} {seconds:8.1f} {seen / seconds:10,.0f}")
+        proc.wait()
+
+
+def export_peak(home: Path, args: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak RSS MB, bytes written) of ``oer export ARGS -o FILE``."""
+    out = home / "export.csv"
+    env = {**os.environ, "OER_HOME": str(home),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "harvester", "export", *args, "--format",
+                             "csv", "-o", str(out)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"oer export {args} failed: {status}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, out.stat().st_size
+
+
+def bench_export(count: int) -> None:
+    from bench.bench_http import fill_home
+
+    with tempfile.TemporaryDirectory(prefix="oer-bench-mem-") as tmp:
+        home = Path(tmp)
+        fill_home(home, count)
+        print(f"export: {count:,} records indexed; `oer export` to CSV in a child process")
+        print(f"  {'selection':36} {'seconds':>8} {'peak RSS MB':>12} {'MB out':>8}")
+        for name, extra in (("--license CC-BY-4.0 (a slice)", ["--license", "CC-BY-4.0"]),
+                            ("--include-unknown (every record)", ["--include-unknown"])):
+            seconds, peak, size = export_peak(home, extra)
+            print(f"  {name:36} {seconds:8.1f} {peak:12.1f} {size / 2**20:8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--export-records", type=int, default=100_000)
+    parser.add_argument("--skip", choices=["harvest", "export"])
+    args = parser.parse_args()
+    if args.skip != "harvest":
+        bench_harvest(args.records, args.page_size)
+    if args.skip != "export":
+        bench_export(args.export_records)
+
+
+if __name__ == "__main__":
+    main()
