@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import LazyPages, serve  # noqa: E402
+from indexer.layout import active_dir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +57,8 @@ def main() -> None:
                     ["harvest", "--oai", server.url, "--name", "bench"], home)
                 rebuild_s, rebuild_mb = run_child(["index", "--rebuild"], home)
                 store_mb = os.path.getsize(Path(home) / "store.sqlite") / 2**20
-                index_mb = sum(f.stat().st_size for f in (Path(home) / "index").iterdir()) / 2**20
+                active = active_dir(Path(home) / "index")  # not the previous generation
+                index_mb = sum(f.stat().st_size for f in active.rglob("*") if f.is_file()) / 2**20
                 rows.append((harvest_s, harvest_mb, rebuild_s, rebuild_mb, store_mb, index_mb))
     med = [statistics.median(col) for col in zip(*rows)]
     n = args.records

@@ -23,7 +23,8 @@ Latencies are p50/p95 over every query of the kind and ``--repeats`` rounds.
 
 Usage: ``python bench/bench_index.py [--records 10000 100000] [--repeats 3]
 [--engines whoosh-backend whoosh-writer tantivy fts5] [--profile FILE]``.
-``--profile FILE`` writes a cProfile of the Whoosh backend build of the first size.
+``--profile FILE`` writes a cProfile of the Whoosh backend build of the first size;
+``--count-variants INDEX_ROOT`` only times two ways of getting the total on an existing index.
 Not a test: nothing here is collected by pytest.
 """
 
@@ -282,6 +283,32 @@ def bench_size(size: int, real, engines: list[str], repeats: int, profile: Path 
                                        for c in cells))
 
 
+def count_variants(index_root: Path, repeats: int) -> None:
+    """Whoosh top 10 + total, as the backend asks (``len(results)`` re-runs the query when
+    block-quality skipping was used) against ``optimize=False`` (total counted in the same
+    pass). Uses the backend's searcher and query parser read-only, to test a recommendation."""
+    backend = open_backend(index_root, create=False)
+    searcher = backend._fresh_searcher()
+    print(f"whoosh: top 10 + total on {backend.count():,} documents, ms p50 / p95 "
+          f"({repeats} rounds)")
+    print(f"  {'kind':12} {'as the backend does':>22} {'optimize=False':>22}")
+    for kind in ("one term", "two terms", "phrase"):
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for _ in range(repeats):
+            for text in KINDS[kind]:
+                query = backend._text_query(text)
+                totals = set()
+                for optimize in (True, False):
+                    start = time.perf_counter()
+                    totals.add(len(searcher.search(query, limit=10, optimize=optimize)))
+                    times[optimize].append((time.perf_counter() - start) * 1000)
+                assert len(totals) == 1, (text, totals)
+        cells = [f"{statistics.median(times[o]):9.1f} / {percentile(times[o], 0.95):8.1f}"
+                 for o in (True, False)]
+        print(f"  {kind:12} {cells[0]:>22} {cells[1]:>22}")
+    backend.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
@@ -290,7 +317,12 @@ def main() -> None:
                         default=["whoosh-backend", "whoosh-writer", "tantivy", "fts5"],
                         choices=["whoosh-backend", "whoosh-writer", "tantivy", "fts5"])
     parser.add_argument("--profile", type=Path, help="cProfile the Whoosh backend build here")
+    parser.add_argument("--count-variants", type=Path, metavar="INDEX_ROOT",
+                        help="only compare Whoosh total-count strategies on an existing index")
     args = parser.parse_args()
+    if args.count_variants:
+        count_variants(args.count_variants, args.repeats)
+        return
     real = real_resources()
     words = statistics.mean(sum(len(d.value.split()) for d in r.description) for r in real)
     print(f"{len(real)} real records recombined (descriptions: {words:.0f} words on average)")

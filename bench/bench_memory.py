@@ -13,7 +13,7 @@
   memory does not grow with the list.
 
 Usage: ``python bench/bench_memory.py [--records 1000000] [--page-size 100]
-[--export-records 100000] [--skip harvest|export]``. Not a test: nothing here is collected
+[--export-records 100000 | --export-home DIR] [--skip harvest|export]``. Not a test: nothing here is collected
 by pytest.
 """
 
@@ -103,12 +103,19 @@ def export_peak(home: Path, args: list[str]) -> tuple[float, float, int]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024, out.stat().st_size
 
 
-def bench_export(count: int) -> None:
+def bench_export(count: int, existing: Path | None = None) -> None:
     from bench.bench_http import fill_home
 
     with tempfile.TemporaryDirectory(prefix="oer-bench-mem-") as tmp:
-        home = Path(tmp)
-        fill_home(home, count)
+        home = existing or Path(tmp)
+        if existing is None:
+            fill_home(home, count)
+        else:
+            from harvester.store import Store
+
+            store = Store(home / "store.sqlite")
+            count = store.count()
+            store.close()
         print(f"export: {count:,} records indexed; `oer export` to CSV in a child process")
         print(f"  {'selection':36} {'seconds':>8} {'peak RSS MB':>12} {'MB out':>8}")
         for name, extra in (("--license CC-BY-4.0 (a slice)", ["--license", "CC-BY-4.0"]),
@@ -122,12 +129,14 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--export-records", type=int, default=100_000)
+    parser.add_argument("--export-home", type=Path,
+                        help="export from this existing OER_HOME instead of filling one")
     parser.add_argument("--skip", choices=["harvest", "export"])
     args = parser.parse_args()
     if args.skip != "harvest":
         bench_harvest(args.records, args.page_size)
     if args.skip != "export":
-        bench_export(args.export_records)
+        bench_export(args.export_records, args.export_home)
 
 
 if __name__ == "__main__":

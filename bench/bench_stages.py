@@ -4,9 +4,13 @@ Pages of real records (bench/corpus.py) are built in memory once; each stage is 
 alone, over every page, as microseconds per record:
 
 - ``sanitise``: the byte-level repair pass (:func:`harvester.oai_sanitise.sanitise`);
+- ``scan_spans``: locating each record's bytes in the page (regex scan of the tags);
 - ``parse_response``: sanitise + strict parse + validation + record byte spans;
 - ``map_oai_dc``: the oai_dc crosswalk with licence, language, date, identifier and type
   normalisation, on already parsed records;
+- ``licence``, ``identifiers``, ``to_dict``: parts of the mapping and of the store's write
+  alone (rights statements -> licence; identifier classification + landing page; the record
+  as a dict before JSON);
 - ``items``: the harvester's per-page step (map + :class:`StoredItem`), as a harvest runs it;
 - ``save_page``: :meth:`harvester.store.Store.save_page`, one page per transaction, into a
   fresh SQLite store (new records, so every record is written);
@@ -37,16 +41,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 
-STAGES = ("sanitise", "parse_response", "map_oai_dc", "items", "save_page", "pipeline")
+STAGES = ("sanitise", "scan_spans", "parse_response", "map_oai_dc", "licence", "identifiers",
+          "to_dict", "items", "save_page", "pipeline")
 
 
 def measure(records: int, page_size: int) -> dict[str, float]:
     """One round: microseconds per record of each stage (code imported from sys.path[0])."""
     from bench.corpus import build_pages
     from harvester.config import OAISource
-    from harvester.oai_dc import map_oai_dc
+    from harvester.licences import normalise_licence
+    from harvester.normalise.identifiers import classify_all
+    from harvester.oai_dc import landing_url, map_oai_dc
     from harvester.oai_harvest import _items
-    from harvester.oai_response import parse_response
+    from harvester.oai_response import _scan_record_spans, parse_response
     from harvester.oai_sanitise import sanitise
     from harvester.store import SourceState, Store
 
@@ -60,6 +67,7 @@ def measure(records: int, page_size: int) -> dict[str, float]:
         out[name] = (time.perf_counter() - start) / records * 1e6
 
     timed("sanitise", lambda: [sanitise(b) for b in bodies])
+    timed("scan_spans", lambda: [_scan_record_spans(b) for b in bodies])
     pages = []
     timed("parse_response", lambda: pages.extend(
         parse_response(b, verb="ListRecords") for b in bodies))
@@ -67,6 +75,12 @@ def measure(records: int, page_size: int) -> dict[str, float]:
         map_oai_dc(r.metadata, source="bench", oai_identifier=r.identifier,
                    datestamp=r.datestamp, set_specs=r.set_specs)
         for p in pages for r in p.records])
+    resources = [map_oai_dc(r.metadata, source="bench", oai_identifier=r.identifier,
+                            datestamp=r.datestamp) for p in pages for r in p.records]
+    timed("licence", lambda: [normalise_licence(s.value for s in r.rights) for r in resources])
+    timed("identifiers", lambda: [(classify_all(r.identifier), landing_url(r.identifier))
+                                  for r in resources])
+    timed("to_dict", lambda: [r.to_dict() for r in resources])
     mapped = []
     timed("items", lambda: mapped.extend(_items(source, p, map_oai_dc)[0] for p in pages))
     with tempfile.TemporaryDirectory() as tmp:
