@@ -12,6 +12,11 @@
   (``--include-unknown``), CSV to a file; prints each child's peak RSS. Equal peaks mean
   memory does not grow with the list.
 
+- ``--whoosh-compound N``: only the check behind recommendation R2 (RESULTS.md): fill and
+  index N records, then search once, with Whoosh's default compound segment files and with
+  ``compound=False`` (patched in that child process only); peak RSS and the first search's
+  RSS growth of each.
+
 Usage: ``python bench/bench_memory.py [--records 1000000] [--page-size 100]
 [--export-records 100000 | --export-home DIR] [--skip harvest|export]``. Not a test: nothing here is collected
 by pytest.
@@ -124,6 +129,69 @@ def bench_export(count: int, existing: Path | None = None) -> None:
             print(f"  {name:36} {seconds:8.1f} {peak:12.1f} {size / 2**20:8.1f}")
 
 
+def compound_child(compound: bool, count: int, home: str) -> None:
+    """Fill ``home`` with ``count`` records (Whoosh writers defaulting to
+    ``compound=compound`` in this process only), or with ``count`` 0 search it once in a
+    fresh process. Prints one JSON line of what it cost."""
+    import json
+
+    from indexer.backend import SearchQuery
+    from search.service import SearchService
+
+    if count == 0:
+        before = rss_mb()
+        SearchService(Path(home) / "index").search(SearchQuery("*", limit=1, facets=True))
+        print(json.dumps({"search_mb": round(rss_mb() - before),
+                          "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                           / 1024)}), flush=True)
+        return
+    if not compound:
+        from whoosh import index as whoosh_index
+
+        plain_writer = whoosh_index.FileIndex.writer
+
+        def writer(self, procs=1, **kwargs):
+            kwargs.setdefault("compound", False)
+            return plain_writer(self, procs=procs, **kwargs)
+
+        whoosh_index.FileIndex.writer = writer
+    from bench.bench_http import fill_home
+
+    start = time.perf_counter()
+    fill_home(Path(home), count)
+    print(json.dumps({"fill_s": round(time.perf_counter() - start, 1),
+                      "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                       / 1024)}), flush=True)
+
+
+def bench_compound(count: int) -> None:
+    """Recommendation R2 of RESULTS.md: Whoosh's compound segments against plain files."""
+    import json
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    code = ("import sys; from bench.bench_memory import compound_child; "
+            "compound_child(sys.argv[1] == '1', int(sys.argv[2]), sys.argv[3])")
+
+    def child(*args: str) -> dict:
+        done = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    print(f"whoosh segments, {count:,} records: store -> update_index(rebuild), then a fresh "
+          "process opens the index and searches once")
+    print(f"  {'segments':12} {'fill s':>7} {'fill peak MB':>13} {'search +MB':>11} "
+          f"{'search peak MB':>15} {'index MB':>9}")
+    for compound in (True, False):
+        with tempfile.TemporaryDirectory(prefix="oer-bench-seg-") as tmp:
+            built = child("1" if compound else "0", str(count), tmp)
+            opened = child("1", "0", tmp)
+            index_mb = sum(f.stat().st_size for f in (Path(tmp) / "index").rglob("*")
+                           if f.is_file()) / 2**20
+        print(f"  {'compound' if compound else 'plain files':12} {built['fill_s']:7.1f} "
+              f"{built['peak_mb']:13} {opened['search_mb']:11} {opened['peak_mb']:15} "
+              f"{index_mb:9.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -132,7 +200,12 @@ def main() -> None:
     parser.add_argument("--export-home", type=Path,
                         help="export from this existing OER_HOME instead of filling one")
     parser.add_argument("--skip", choices=["harvest", "export"])
+    parser.add_argument("--whoosh-compound", type=int, metavar="N",
+                        help="only compare Whoosh compound segments with plain files at N records")
     args = parser.parse_args()
+    if args.whoosh_compound:
+        bench_compound(args.whoosh_compound)
+        return
     if args.skip != "harvest":
         bench_harvest(args.records, args.page_size)
     if args.skip != "export":
