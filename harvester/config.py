@@ -223,12 +223,7 @@ class OAISource(_Operations):
     until: str | None = None
     skip_identifiers: frozenset[str] = frozenset()
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not SOURCE_NAME.match(value):
-            raise ValueError("use 1-64 characters: a-z, 0-9, '_', '.', '-'")
-        return value
+    _name = field_validator("name")(classmethod(lambda cls, v: _check_name(v)))
 
     @field_validator("base_url")
     @classmethod
