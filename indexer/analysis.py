@@ -17,7 +17,7 @@ One pipeline for every language, with one step that depends on it:
    the same steps, so ``"education"`` finds ``"Éducation"``.
 
 The index engine wraps :func:`analyse` in its own tokenizer class
-(``indexer/whoosh_backend.py``); snippets reuse it to find the words that matched.
+(``indexer/whoosh_backend/``); snippets reuse it to find the words that matched.
 
 Ref: Snowball stemmers, https://snowballstem.org/algorithms/ ;
 F. Can et al., "Information retrieval on Turkish texts", JASIST 59(3), 2008,

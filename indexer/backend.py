@@ -2,7 +2,7 @@
 
 The index is derived data: everything in it can be rebuilt from the record store
 (:func:`indexer.sync.rebuild_index`). This module names what any engine must offer;
-one module per engine implements it (``indexer/whoosh_backend.py`` today). Nothing
+one module per engine implements it (the ``indexer/whoosh_backend/`` package today). Nothing
 here imports an engine, so callers that only hold an :class:`IndexBackend` stay
 engine-free.
 

@@ -1,6 +1,6 @@
 """Field names of the Whoosh index and the mapping of documents and hits (no whoosh import).
 
-The companion of :mod:`indexer.whoosh_backend` (the only module importing ``whoosh``):
+The companion of :mod:`indexer.whoosh_backend` (the only package importing ``whoosh``):
 what goes into which field, and how a stored hit becomes a :class:`~indexer.backend.Hit`.
 """
 

@@ -1,20 +1,9 @@
-"""The Whoosh implementation of :class:`indexer.backend.IndexBackend`.
+"""The Whoosh implementation of :class:`indexer.backend.IndexBackend`: open, write, search.
 
-This is the only module that imports ``whoosh`` (package ``whoosh-reloaded``); swapping
-engines means writing a sibling of this file. Whoosh names to keep in mind: its
+Part of the Whoosh seam (:mod:`indexer.whoosh_backend`). Whoosh names to keep in mind: its
 ``LockError`` (one writer at a time) becomes :class:`IndexLockedError`, and its
 ``whoosh.index.IndexError`` (which shadows the builtin) is only ever referred to as
 ``whoosh_index.IndexError``.
-
-Schema: one text field per kind and language bucket (``title_fr``, ``subject_ru``,
-``description_zh``… analysed by :mod:`indexer.analysis` for that language; boosts title
-3 > subject 2 > description 1), ``creator``/``publisher``, and ``all`` (titles, subjects,
-names; folded, not stemmed) for prefix, fuzzy and spelling. A query is parsed once per field,
-so each language's analyser sees it: one search covers every language. Facets are
-keyword columns; ``policy``/``allows`` are derived from ``license`` (:mod:`indexer.facets`).
-
-Ref: Whoosh 2.7 documentation, https://whoosh.readthedocs.io/ (schema, writing,
-searching, parsing user queries, sorting and faceting, spelling).
 """
 
 from __future__ import annotations
@@ -24,12 +13,8 @@ from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import Token as WToken
-from whoosh.analysis import Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
 from whoosh.sorting import Count, FieldFacet
 from whoosh.writing import CLEAR
@@ -47,10 +32,10 @@ from indexer.backend import (
     read_last_seq,
     write_last_seq,
 )
-from indexer.documents import TEXT_KINDS
 from indexer.facets import DERIVED_FACETS, count_plan, facet_values, licences_for
 from indexer.filter_values import matching_values
 from indexer.querytext import correct, plain_words, strip_dangling_operators
+from indexer.whoosh_backend.schema import SCHEMA_FILENAME, SCHEMA_VERSION, build_schema
 from indexer.whoosh_fields import (
     FACET_FIELDS,
     FIELD_FACETS,
@@ -61,109 +46,9 @@ from indexer.whoosh_fields import (
     to_hit,
 )
 
+
 #: Seconds a writer waits for the index's write lock before giving up.
 DEFAULT_LOCK_TIMEOUT_S = 5.0
-
-#: Bumped whenever fields or analysers change; an index of another version must be rebuilt.
-SCHEMA_VERSION = 5
-SCHEMA_FILENAME = "oer_schema.json"
-
-class LanguageTokenizer(Tokenizer):
-    """A Whoosh tokenizer running :func:`indexer.analysis.analyse` for one bucket.
-
-    Args:
-        bucket: One of :data:`indexer.analysis.BUCKETS`.
-        stemming: False for folded words only (the ``all`` field).
-    """
-
-    def __init__(self, bucket: str, stemming: bool = True) -> None:
-        self.bucket = bucket
-        self.stemming = stemming
-
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, LanguageTokenizer) and other.bucket == self.bucket
-                and other.stemming == self.stemming)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs):
-        t = WToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:  # e.g. the text of a prefix or wildcard term
-            t.original = t.text = analysis.fold(value)
-            t.boost, t.stopped = 1.0, False
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        for token in analysis.analyse(value, self.bucket, stemming=self.stemming,
-                                      index=mode == "index"):
-            t.text = token.term
-            t.boost, t.stopped = 1.0, False
-            if keeporiginal:
-                t.original = value[token.start:token.end]
-            if positions:
-                t.pos = start_pos + token.pos
-            if chars:
-                t.startchar, t.endchar = start_char + token.start, start_char + token.end
-            yield t
-
-
-class _ListColumn(columns.PickleColumn):
-    """A per-document column of value lists (Whoosh facets read lists from such columns)."""
-
-    def stores_lists(self) -> bool:
-        return True
-
-
-class FacetKeyword(KEYWORD):
-    """A comma-separated keyword field whose values are also kept as a list per document.
-
-    Whoosh counts a multi-valued facet from a list column when the field has one;
-    otherwise it rebuilds every document's values from the postings on each search,
-    which took most of a faceted query's time at 100k records.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(commas=True)
-        self.column_type = _ListColumn(columns.VarBytesColumn())
-
-    def to_column_value(self, value):
-        return [v for v in value.split(",") if v] if isinstance(value, str) else list(value)
-
-    def from_column_value(self, value):
-        return value
-
-
-def build_schema() -> Schema:
-    """The index schema (a fresh object each call, as Whoosh field objects are mutable).
-
-    Returns:
-        Schema: ``id`` (unique); text fields ``{title,subject,description}_{bucket}``
-        (boosts 3/2/1), ``creator``, ``publisher``, ``all`` (folded words, no positions);
-        filter/facet fields ``license``, ``source``, ``year``, ``date``, ``sort_title``
-        (sortable columns), ``language`` (tags and primary subtags), ``lang``, ``type``,
-        ``level``, ``access`` (comma-separated keywords); stored-only display fields.
-    """
-    fields: dict[str, object] = {"id": ID(unique=True, stored=True)}
-    for kind, boost in TEXT_KINDS.items():
-        for bucket in analysis.BUCKETS:
-            fields[f"{kind}_{bucket}"] = TEXT(analyzer=LanguageTokenizer(bucket),
-                                              field_boost=boost)
-    fields["creator"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER))
-    fields["publisher"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER))
-    fields["all"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER, stemming=False),
-                         phrase=False)
-    for name in ("license", "source", "year", "date", "sort_title"):
-        fields[name] = ID(sortable=True, stored=name != "sort_title")
-    fields["language"] = KEYWORD(lowercase=True, commas=True)
-    for name in ("lang", "type", "level", "access"):
-        fields[name] = FacetKeyword()
-    for name in ("title", "url", "license_url", "languages", "types", "snippet_text",
-                 "snippet_bucket"):
-        fields[name] = STORED()
-    return Schema(**fields)
 
 
 class WhooshBackend:
