@@ -226,14 +226,23 @@ def normalise_licence(statements: Iterable[str], *, provenance: str | None = Non
         ``custom`` one (a copyright notice); else
         ``Licence(id="unknown", url=None, raw=" | ".join(statements) or None)``. ``raw`` is
         the statement the licence was read from; ``scope_note`` is set when any statement
-        limits the licence's scope (:func:`scope_note_of`).
+        limits the licence's scope (:func:`scope_note_of`). Equal inputs up to 2,048
+        characters in all give the same (cached, frozen) instance.
 
     Raises:
         ValueError: When ``provenance`` is not one of :data:`PROVENANCES`.
     """
     if provenance is not None and provenance not in PROVENANCES:
         raise ValueError(f"provenance must be one of {PROVENANCES}, not {provenance!r}")
-    seen = [s for s in statements if isinstance(s, str)]
+    seen = tuple(s for s in statements if isinstance(s, str))
+    if sum(map(len, seen)) <= _CACHED_CHARS:  # a source repeats its few rights statements
+        return _normalise_cached(seen, provenance, source_field)
+    return _normalise(seen, provenance, source_field)
+
+
+def _normalise(seen: tuple[str, ...], provenance: str | None,
+               source_field: str | None) -> Licence:
+    """The body of :func:`normalise_licence` (``seen``: the string statements, in order)."""
     found = [lic for lic in map(parse_licence, seen) if lic is not None]
     best = next((lic for lic in found if lic.status == "known"), found[0] if found else None)
     if best is None:
@@ -241,3 +250,9 @@ def normalise_licence(statements: Iterable[str], *, provenance: str | None = Non
     scope = next((note for note in map(scope_note_of, seen) if note), None)
     return Licence(id=best.id, url=best.url, raw=best.raw, provenance=provenance,
                    source_field=source_field, scope_note=scope)
+
+
+#: Whole results per (statements, provenance, field) when the statements total at most
+#: :data:`_CACHED_CHARS` characters: records of one source repeat the same few rights
+#: statements, and a :class:`Licence` is frozen, so one instance can be shared.
+_normalise_cached = functools.lru_cache(maxsize=4096)(_normalise)

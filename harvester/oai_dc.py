@@ -15,22 +15,23 @@ XML 1.0 §2.2 (Char) and §2.12 (xml:lang), https://www.w3.org/TR/xml/ .
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from harvester.languages import to_bcp47
 from harvester.licences import normalise_licence
-from harvester.normalise.fields import normalise_fields
+from harvester.normalise.fields import bcp47_tags, normalised_fields
 from harvester.normalise.identifiers import http_parts
 from harvester.record import LangString, Resource
+from harvester.xml_text import XML_LANG as _XML_LANG
+from harvester.xml_text import clean as _clean
+from harvester.xml_text import lang_of as _lang_of
 
 __all__ = ["DC_NS", "OAI_DC_NS", "landing_url", "map_oai_dc"]
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 #: DC element -> (Resource field, True when the field holds LangString values).
 _FIELDS: dict[str, tuple[str, bool]] = {
@@ -56,32 +57,7 @@ _FIELDS: dict[str, tuple[str, bool]] = {
 _TAGS: dict[str, tuple[str, bool]] = {f"{{{DC_NS}}}{element}": target
                                       for element, target in _FIELDS.items()}
 
-#: Characters outside XML 1.0 ``Char`` (#x9 | #xA | #xD | [#x20-#xD7FF] |
-#: [#xE000-#xFFFD] | [#x10000-#x10FFFF]).
-_NON_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
-
-
-def _clean(text: str) -> str:
-    """Trim ``text`` and remove characters XML 1.0 does not allow."""
-    return _NON_XML_CHARS.sub("", text).strip()
-
-
-def _lang_of(element: etree._Element) -> str | None:
-    """The BCP 47 tag of the nearest ``xml:lang`` on ``element`` or its ancestors.
-
-    Returns:
-        The normalised tag, or ``None`` when no ``xml:lang`` applies, it is ``""``
-        (XML 1.0 §2.12: language unknown) or it is not a readable language tag.
-    """
-    node: etree._Element | None = element
-    while node is not None:
-        lang = node.get(_XML_LANG)
-        if lang is not None:
-            return to_bcp47(lang) if lang.strip() else None
-        node = node.getparent()
-    return None
 
 
 def _http_host(value: str) -> str | None:
@@ -139,46 +115,58 @@ def map_oai_dc(dc: etree._Element | None, *, source: str, oai_identifier: str,
         ``language_raw``; ``license`` is read from the rights statements
         (:func:`~harvester.licences.normalise_licence`); ``url`` comes from
         :func:`landing_url`. The normalised fields (``dates``, ``issued``, ``identifiers``,
-        ``dcmi_type``) are filled by :func:`~harvester.normalise.fields.normalise_fields`.
+        ``dcmi_type``) are those :func:`~harvester.normalise.fields.normalise_fields` sets,
+        computed before the record is built
+        (:func:`~harvester.normalise.fields.normalised_fields`), so it is built once.
     """
-    header = {"id": f"{source}:{oai_identifier}", "source": source,
+    record = {"id": f"{source}:{oai_identifier}", "source": source,
               "oai_identifier": oai_identifier, "datestamp": datestamp,
               "metadata_prefix": "oai_dc", "set_specs": tuple(set_specs)}
     if dc is None:
-        return Resource(**header)
+        return Resource(**record)
+    record.update(_dc_values(dc))
+    identifier = record.get("identifier", ())
+    record["language"] = bcp47_tags(record.get("language_raw", ()))
+    record["license"] = normalise_licence([r.value for r in record.get("rights", ())])
+    record["url"] = landing_url(identifier)
+    record.update(normalised_fields(record))
+    return Resource(**record)  # built once, normalised fields included
 
-    values: dict[str, list] = {name: [] for name, _ in _FIELDS.values()}
+
+def _dc_values(dc: etree._Element) -> dict[str, tuple]:
+    """The DC elements of ``dc`` as ``Resource`` field -> values in document order.
+
+    Returns:
+        Only the fields that have a value (the others keep the ``Resource`` default ``()``);
+        text fields hold :class:`LangString` values.
+    """
+    values: dict[str, list] = {}
     inherited: str | None | bool = False  # the record's xml:lang, read once when needed
     for child in dc:
         target = _TAGS.get(child.tag)  # a comment's or PI's tag is not a str: None
         if target is None:
             continue
         # A leaf's text is its only text node; itertext() only for mixed content.
-        text = _clean(child.text or "" if len(child) == 0 else "".join(child.itertext()))
+        text = child.text if len(child) == 0 else "".join(child.itertext())
+        if not text:
+            continue
+        # _clean() inline for the common case: printable text holds no non-XML character.
+        text = text.strip() if text.isprintable() else _clean(text)
         if not text:
             continue
         name, is_lang_string = target
-        if not is_lang_string:
-            values[name].append(text)
-            continue
-        lang = child.get(_XML_LANG)
-        if lang is None:  # inherited from the ancestors (XML 1.0 §2.12), alike for all
-            if inherited is False:
-                inherited = _lang_of(dc)
-            values[name].append(LangString(text, inherited))
+        value: str | LangString = text
+        if is_lang_string:
+            lang = child.get(_XML_LANG)
+            if lang is None:  # inherited from the ancestors (XML 1.0 §2.12), alike for all
+                if inherited is False:
+                    inherited = _lang_of(dc)
+                value = LangString(text, inherited)
+            else:
+                value = LangString(text, to_bcp47(lang) if lang.strip() else None)
+        found = values.get(name)
+        if found is None:
+            values[name] = [value]
         else:
-            values[name].append(LangString(text, to_bcp47(lang) if lang.strip() else None))
-
-    languages: list[str] = []
-    for raw in values["language_raw"]:
-        tag = to_bcp47(raw)
-        if tag is not None and tag not in languages:
-            languages.append(tag)
-    fields = {name: tuple(items) for name, items in values.items()}
-    return normalise_fields(Resource(
-        **header,
-        **fields,
-        language=tuple(languages),
-        license=normalise_licence(r.value for r in fields["rights"]),
-        url=landing_url(fields["identifier"]),
-    ))
+            found.append(value)
+    return {name: tuple(items) for name, items in values.items()}

@@ -8,7 +8,7 @@ namespace and hold the verb's element or ``<error>`` elements (OAI-PMH 2.0 §3.2
 network access off; a DOCTYPE is refused outright (case C21).
 
 Records are then read one by one, and each keeps its exact bytes in the (repaired)
-response, located with expat's byte offsets, for the store's raw copy. When one
+response, located by :mod:`harvester.oai_spans`, for the store's raw copy. When one
 record's XML is broken (case C26), the page is split at its ``<record>`` elements: the
 envelope (token, responseDate) must still parse strictly, each record is parsed on its
 own, and a record that fails is returned as :class:`Quarantined` with its reason and
@@ -19,17 +19,19 @@ Ref: OAI-PMH 2.0, http://www.openarchives.org/OAI/openarchivesprotocol.html
 
 from __future__ import annotations
 
-import functools
 import re
-import xml.parsers.expat
 from dataclasses import dataclass
 
 from lxml import etree
 
 from harvester.errors import NotOAIResponseError, OAIProtocolError, UnsafeXMLError
+from harvester.frozen import fast_init
 from harvester.oai_sanitise import Repair, sanitise
+from harvester.oai_spans import OAI_NS
+from harvester.oai_spans import expat_record_spans as _record_spans
+from harvester.oai_spans import scan_record_spans as _scan_record_spans
+from harvester.oai_spans import split_records as _split_records
 
-OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _Q = "{" + OAI_NS + "}"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """Largest response body accepted (bytes); real ListRecords pages are well under 5 MB."""
@@ -62,6 +64,7 @@ class ResumptionToken:
     expiration_date: str | None = None
 
 
+@fast_init  # built once per record: same __init__, half the cost
 @dataclass(frozen=True, slots=True)
 class OAIRecord:
     """One ``<record>`` of a ListRecords / GetRecord response.
@@ -221,29 +224,29 @@ def parse_response(body: bytes, *, verb: str, url: str | None = None,
 def _read_records(body: bytes, element: etree._Element,
                   repairs: tuple[Repair, ...]) -> tuple[OAIRecord, ...]:
     record_elements = element.findall(_Q + "record")
+    headers = [_header_of(rec) for rec in record_elements]  # children read once per record
     spans: list = _scan_record_spans(body) or []
-    if not _spans_match(body, spans, record_elements):
+    if not _spans_match(body, spans, record_elements, headers):
         spans = _record_spans(body)  # expat's byte offsets: slower, never misled
         if len(spans) != len(record_elements):
             spans = [None] * len(record_elements)  # last resort: serialise each element
     out = []
-    for rec, span in zip(record_elements, spans):
-        raw = body[span[0]:span[1]] if span else etree.tostring(rec)
-        record = _record(rec, raw, _repairs_in(repairs, span))
-        if record is not None:
-            out.append(record)
+    for rec, header, span in zip(record_elements, headers, spans):
+        if header is not None:  # a record without header is left out
+            raw = body[span[0]:span[1]] if span else etree.tostring(rec)
+            out.append(OAIRecord(*header[1:], raw=raw, namespaces=dict(rec.nsmap),
+                                 repairs=_repairs_in(repairs, span)))
     return tuple(out)
 
 
-def _spans_match(body: bytes, spans: list, records: list) -> bool:
+def _spans_match(body: bytes, spans: list, records: list, headers: list) -> bool:
     """True when each span holds its record's header identifier, in order."""
     if len(spans) != len(records):
         return False
-    for (start, end), rec in zip(spans, records):
-        header = _child(rec, _HEADER)
-        found = None if header is None else _child(header, _IDENT)
-        ident = (found.text if found is not None  # what findtext gives, without ElementPath
-                 else rec.findtext(f"{_Q}header/{_Q}identifier"))
+    for (start, end), rec, header in zip(spans, records, headers):
+        ident = header[0] if header is not None else None
+        if ident is None:  # no <identifier> in the first <header>: what findtext gives
+            ident = rec.findtext(f"{_Q}header/{_Q}identifier")
         if ident and body.find(ident.strip().encode("utf-8"), start, end) < 0:
             return False
     return True
@@ -252,39 +255,55 @@ def _spans_match(body: bytes, spans: list, records: list) -> bool:
 _HEADER, _METADATA, _IDENT, _DATESTAMP, _SET_SPEC = (
     _Q + "header", _Q + "metadata", _Q + "identifier", _Q + "datestamp", _Q + "setSpec")
 
+#: What :func:`_header_of` reads: the identifier's text as given (``None`` without the
+#: element), then :class:`OAIRecord`'s identifier, datestamp, set_specs, deleted, metadata.
+_Header = tuple[str | None, str, str, tuple[str, ...], bool, etree._Element | None]
 
-def _child(element: etree._Element, tag: str) -> etree._Element | None:
-    """The first child named ``tag`` (Clark notation), as ``element.find(tag)`` gives.
 
-    A plain loop over the children: ``find`` goes through ElementPath, ~5x slower.
+def _header_of(rec: etree._Element) -> _Header | None:
+    """A ``<record>``'s header fields and metadata element, or ``None`` without a header.
+
+    The first ``header`` and ``metadata`` children count, and the first ``identifier`` and
+    ``datestamp`` of the header, as ``find`` would give; plain loops over the children,
+    each read once (``find`` goes through ElementPath, ~5x slower).
     """
-    for child in element:
-        if child.tag == tag:
-            return child
-    return None
+    header = metadata = None
+    for child in rec:
+        tag = child.tag
+        if tag == _HEADER:
+            if header is None:
+                header = child
+        elif tag == _METADATA and metadata is None:
+            metadata = child
+    if header is None:
+        return None
+    payload = None
+    if metadata is not None:
+        for child in metadata:
+            if isinstance(child.tag, str):
+                payload = child
+                break
+    identifier = datestamp = None
+    set_specs = []
+    for child in header:
+        tag = child.tag
+        if tag == _IDENT:
+            if identifier is None:
+                identifier = child.text or ""
+        elif tag == _DATESTAMP:
+            if datestamp is None:
+                datestamp = child.text or ""
+        elif tag == _SET_SPEC:
+            set_specs.append((child.text or "").strip())
+    return (identifier, (identifier or "").strip(), (datestamp or "").strip(), tuple(set_specs),
+            header.get("status") == "deleted", payload)
 
 
 def _record(rec: etree._Element, raw: bytes, repairs: tuple[str, ...]) -> OAIRecord | None:
-    header = _child(rec, _HEADER)
+    header = _header_of(rec)
     if header is None:
         return None
-    metadata = _child(rec, _METADATA)
-    payload = None
-    if metadata is not None:
-        children = [c for c in metadata if isinstance(c.tag, str)]
-        payload = children[0] if children else None
-    identifier = _child(header, _IDENT)
-    datestamp = _child(header, _DATESTAMP)
-    return OAIRecord(
-        identifier=("" if identifier is None else identifier.text or "").strip(),
-        datestamp=("" if datestamp is None else datestamp.text or "").strip(),
-        set_specs=tuple((c.text or "").strip() for c in header if c.tag == _SET_SPEC),
-        deleted=header.get("status") == "deleted",
-        metadata=payload,
-        raw=raw,
-        namespaces=dict(rec.nsmap),
-        repairs=repairs,
-    )
+    return OAIRecord(*header[1:], raw=raw, namespaces=dict(rec.nsmap), repairs=repairs)
 
 
 def _repairs_in(repairs: tuple[Repair, ...], span: tuple[int, int] | None) -> tuple[str, ...]:
@@ -293,63 +312,7 @@ def _repairs_in(repairs: tuple[Repair, ...], span: tuple[int, int] | None) -> tu
     return tuple(f"{r.kind} {r.detail}" for r in repairs if span[0] <= r.offset < span[1])
 
 
-@functools.lru_cache(maxsize=16)
-def _record_tag(name: bytes) -> re.Pattern[bytes]:
-    """Start and end tags of exactly ``name`` (``record``, ``oai:record``); group 1 is ``/``
-    for an end tag. One pattern per prefix: ~3x faster than matching any prefixed name."""
-    return re.compile(rb"<(/?)" + re.escape(name) + rb"(?=[\s>/])")
-
-
 _IDENTIFIER = re.compile(rb"<(?:[\w.-]+:)?identifier>\s*([^<\s]+)\s*</(?:[\w.-]+:)?identifier>")
-
-
-def _scan_record_spans(body: bytes) -> list[tuple[int, int]] | None:
-    """Byte spans of the top-level ``<record>`` elements, by a regex scan of the tags.
-
-    Nested elements of the same name (a MARCXML ``<record>`` inside the metadata) are
-    counted by depth. A comment or CDATA section holding ``<record`` could mislead the
-    scan, so callers check the result (count and identifiers) against the parsed tree.
-
-    Returns:
-        The spans, or ``None`` when the body has no ListRecords/GetRecord element.
-    """
-    verb = re.search(rb"<((?:[A-Za-z_][\w.-]*:)?)(ListRecords|GetRecord)[\s>]", body)
-    if verb is None:
-        return None
-    spans: list[tuple[int, int]] = []
-    depth, start = 0, -1
-    for match in _record_tag(verb.group(1) + b"record").finditer(body, verb.end()):
-        closing = match.group(1)
-        if not closing:
-            end_of_tag = body.find(b">", match.end())
-            if end_of_tag > 0 and body[end_of_tag - 1:end_of_tag] == b"/":
-                continue  # <record/>: nothing inside; the envelope parse keeps it
-            if depth == 0:
-                start = match.start()
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, body.index(b">", match.end()) + 1))
-    return spans
-
-
-def _split_records(body: bytes) -> tuple[bytes, list[tuple[int, int]]] | None:
-    """Cut a page that does not parse into its envelope and its top-level records.
-
-    Returns:
-        (the body with every record removed, the records' byte spans), or ``None``
-        when no record element is found.
-    """
-    spans = _scan_record_spans(body)
-    if not spans:
-        return None
-    pieces, last = [], 0
-    for begin, end in spans:
-        pieces.append(body[last:begin])
-        last = end
-    pieces.append(body[last:])
-    return b"".join(pieces), spans
 
 
 def _read_split_records(body: bytes, spans: list[tuple[int, int]], nsmap: dict,
@@ -389,40 +352,6 @@ def _read_token(element: etree._Element) -> ResumptionToken | None:
         cursor=_int_or_none(tok.get("cursor")),
         expiration_date=tok.get("expirationDate"),
     )
-
-
-def _record_spans(body: bytes) -> list[tuple[int, int]]:
-    """Byte spans of ``OAI-PMH/<verb>/record`` elements, found with expat's offsets."""
-    spans: list[tuple[int, int]] = []
-    depth = 0
-    start = -1
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    record_name = OAI_NS + " record"
-
-    def on_start(name: str, _attrs: dict) -> None:
-        nonlocal depth, start
-        depth += 1
-        if depth == 3 and name == record_name:
-            start = parser.CurrentByteIndex
-
-    def on_end(name: str) -> None:
-        nonlocal depth, start
-        if depth == 3 and name == record_name and start >= 0:
-            end_tag = parser.CurrentByteIndex
-            if body.startswith(b"</", end_tag):
-                spans.append((start, body.index(b">", end_tag) + 1))
-            else:  # an empty element <record/> ends where it starts
-                spans.append((start, body.index(b">", start) + 1))
-            start = -1
-        depth -= 1
-
-    parser.StartElementHandler = on_start
-    parser.EndElementHandler = on_end
-    try:
-        parser.Parse(body, True)
-    except (xml.parsers.expat.ExpatError, ValueError, LookupError):
-        return []
-    return spans
 
 
 def _prolog_end(body: bytes) -> int:

@@ -15,7 +15,8 @@ One SQLite file (``OER_HOME/store.sqlite``, WAL mode) holds:
 A page's records and the source's state are written in one transaction
 (:meth:`Store.save_page`), so a harvest killed at any point resumes from the last
 stored page with no record lost or duplicated. Re-storing a record whose raw bytes
-are unchanged writes nothing.
+are unchanged writes nothing. The values handed in and out (:class:`StoredItem`,
+:class:`SourceState`, :class:`RunCounts` …) are defined in :mod:`harvester.store_items`.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields, replace
-from datetime import UTC, datetime
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from harvester.errors import StoreError
 from harvester.record import Resource
+from harvester.store_items import (STATUSES, QuarantineItem, RunCounts, SourceState,
+                                   StoredItem, utc_now)
+
+__all__ = ["SCHEMA", "STATUSES", "QuarantineItem", "RunCounts", "SourceState", "Store",
+           "StoredItem", "utc_now"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -60,109 +65,6 @@ CREATE TABLE IF NOT EXISTS quarantine (
     reason TEXT NOT NULL, raw BLOB, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS quarantine_source ON quarantine(source);
 """
-
-STATUSES = ("complete", "incomplete", "deferred", "failed")
-"""Run and source statuses: a list harvested to its end; stopped before its end
-(resumable); postponed because the server asked us to wait; failed with an error."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredItem:
-    """One record as the harvester hands it to the store.
-
-    Attributes:
-        record_id: Our id, ``"{source}:{oai_identifier}"``.
-        oai_identifier: The header identifier.
-        datestamp: The header datestamp as given.
-        deleted: The header said ``status="deleted"``.
-        raw: The record's exact bytes in the response.
-        encoding: The response's encoding (``raw`` is in it).
-        namespaces: Namespace declarations in scope, to re-parse ``raw`` alone.
-        resource: The normalised record, ``None`` for a deleted record.
-    """
-
-    record_id: str
-    oai_identifier: str
-    datestamp: str
-    deleted: bool
-    raw: bytes
-    encoding: str
-    namespaces: dict
-    resource: Resource | None
-
-
-@dataclass(frozen=True, slots=True)
-class QuarantineItem:
-    """A record set aside: unreadable XML, no header, or a mapping error.
-
-    Attributes:
-        oai_identifier: Its header identifier when known, else ``None``.
-        reason: Why it was set aside.
-        raw: Its bytes as received (may be empty when nothing could be fetched).
-    """
-
-    oai_identifier: str | None
-    reason: str
-    raw: bytes = b""
-
-
-@dataclass(frozen=True, slots=True)
-class SourceState:
-    """A source's harvest state, saved after every stored page.
-
-    Attributes:
-        source: Source name.
-        status: One of :data:`STATUSES`, or ``None`` before the first run.
-        watermark: The ``from`` of the next incremental run: the server's
-            ``responseDate`` at the start of the last complete run, minus one
-            granularity unit (OAI-PMH 2.0 §3.3.1; case C23). ``None``: harvest all.
-        token: Resumption token of the next page of an unfinished list, or ``None``.
-        list_from: ``from`` of the current list (kept to restart it, case C7).
-        list_until: ``until`` of the current list.
-        list_response_date: ``responseDate`` at the start of the current list.
-        run_id: The run that last wrote this state.
-        pages: Pages stored in the current list.
-        seen: Records (deleted included) stored in the current list.
-        not_before: UTC ISO time before which the source must not be asked (deferred).
-    """
-
-    source: str
-    status: str | None = None
-    watermark: str | None = None
-    token: str | None = None
-    list_from: str | None = None
-    list_until: str | None = None
-    list_response_date: str | None = None
-    run_id: int | None = None
-    pages: int = 0
-    seen: int = 0
-    not_before: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RunCounts:
-    """Counts of one page or one run: records added, updated, deleted, unchanged,
-    and quarantined (set aside with a reason, see :class:`QuarantineItem`)."""
-
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-
-    def __add__(self, other: RunCounts) -> RunCounts:
-        return RunCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
-    @property
-    def total(self) -> int:
-        """All records counted."""
-        return self.added + self.updated + self.deleted + self.unchanged
-
-
-def utc_now() -> str:
-    """Now, UTC, ISO 8601 with seconds and ``Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 class Store:
     """The SQLite store. One instance per process; not shared between threads.
@@ -295,6 +197,7 @@ class Store:
             current = self._current_versions(list({item.record_id for item in items}))
             raw_id = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM raw_records").fetchone()[0]
             raw_rows, record_rows = [], []
+            namespaces_json: dict[tuple, str] = {}  # a page's records share their namespaces
             for item in items:
                 sha = hashlib.sha256(item.raw).hexdigest()
                 known = item.record_id in current
@@ -303,11 +206,13 @@ class Store:
                     continue
                 raw_id += 1
                 seq += 1
+                key = tuple(item.namespaces.items())  # same pairs, same order: same JSON
+                namespaces = namespaces_json.get(key)
+                if namespaces is None:
+                    namespaces = namespaces_json[key] = json.dumps(item.namespaces)
                 raw_rows.append((raw_id, item.record_id, item.datestamp, int(item.deleted),
-                                 item.raw, item.encoding, json.dumps(item.namespaces), sha,
-                                 run_id, now))
-                resource = (json.dumps(item.resource.to_dict(), ensure_ascii=False)
-                            if item.resource else None)
+                                 item.raw, item.encoding, namespaces, sha, run_id, now))
+                resource = item.resource.to_json() if item.resource else None
                 record_rows.append((item.record_id, state.source, item.oai_identifier,
                                     item.datestamp, int(item.deleted), sha, resource, raw_id,
                                     run_id, seq))

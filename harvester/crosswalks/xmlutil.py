@@ -2,44 +2,26 @@
 
 Harvested XML is untrusted: text is trimmed and stripped of characters outside the XML 1.0
 ``Char`` production, markup inside text is kept as given (never unescaped or rendered), and
-comments and processing instructions are ignored.
+comments and processing instructions are ignored. :func:`clean`, :func:`lang_of` and
+``XML_LANG`` come from :mod:`harvester.xml_text`, which the oai_dc crosswalk shares.
 
 Ref: XML 1.0 §2.2 (Char) and §2.12 (xml:lang), https://www.w3.org/TR/xml/ .
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
 
-from harvester.languages import to_bcp47
 from harvester.record import LangString
+from harvester.xml_text import XML_LANG, clean, lang_of
 
-__all__ = ["children", "clean", "first", "header_fields", "lang_of", "lang_string",
+__all__ = ["XML_LANG", "children", "clean", "first", "header_fields", "lang_of", "lang_string",
            "local", "text_of", "unique"]
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-
-_NON_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SPACES = re.compile(r"\s+")
-
-
-def clean(text: str | None, *, collapse: bool = False) -> str:
-    """Trim ``text`` and remove characters XML 1.0 does not allow.
-
-    Args:
-        text: Any text, or ``None``.
-        collapse: Also collapse runs of whitespace to one space (for short values that
-            pretty-printers wrapped, such as LOM titles and URLs).
-    """
-    if not text:
-        return ""
-    text = _NON_XML_CHARS.sub("", text)
-    return _SPACES.sub(" ", text).strip() if collapse else text.strip()
 
 
 def local(element: etree._Element) -> str:
@@ -74,22 +56,6 @@ def text_of(element: etree._Element | None, *, collapse: bool = False) -> str:
     if element is None:
         return ""
     return clean("".join(element.itertext()), collapse=collapse)
-
-
-def lang_of(element: etree._Element) -> str | None:
-    """The BCP 47 tag of the nearest ``xml:lang`` on ``element`` or its ancestors.
-
-    Returns:
-        The normalised tag, or ``None`` when none applies, it is empty (XML 1.0 §2.12:
-        unknown) or not a readable tag (``x-none``, as NL-LOM writes, is private use).
-    """
-    node: etree._Element | None = element
-    while node is not None:
-        lang = node.get(XML_LANG)
-        if lang is not None:
-            return to_bcp47(lang) if lang.strip() else None
-        node = node.getparent()
-    return None
 
 
 def lang_string(element: etree._Element, *, collapse: bool = False) -> LangString | None:

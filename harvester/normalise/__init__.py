@@ -9,12 +9,12 @@ fields from its raw ones). Languages are in :mod:`harvester.languages`, licences
 """
 
 from harvester.normalise.dates import normalise_date, pick_issued
-from harvester.normalise.fields import bcp47_tags, normalise_fields
+from harvester.normalise.fields import bcp47_tags, normalise_fields, normalised_fields
 from harvester.normalise.identifiers import choose_landing, classify_all, classify_identifier
 from harvester.normalise.names import split_names
 from harvester.normalise.types import dcmi_types
 
 __all__ = [
     "bcp47_tags", "choose_landing", "classify_all", "classify_identifier", "dcmi_types",
-    "normalise_date", "normalise_fields", "pick_issued", "split_names",
+    "normalise_date", "normalise_fields", "normalised_fields", "pick_issued", "split_names",
 ]
