@@ -6,6 +6,9 @@ indexes the same records in the same run:
 
 - ``whoosh backend``: :func:`indexer.open_backend` + ``upsert`` in batches of 2,000 (what
   ``oer index --rebuild`` does per batch, minus reading the store);
+- ``whoosh rebuild``: :func:`indexer.sync.sync_index` into a fresh index, as
+  ``oer index --rebuild`` fills its new generation (``bulk_load``: ``add_document``,
+  50,000 changes per commit, worker processes by CPU count or ``OER_INDEX_PROCS``);
 - ``whoosh writer …``: the same schema and documents (:mod:`indexer.whoosh_backend`'s
   ``build_schema`` and ``resource_to_document``, read-only) written by one Whoosh writer
   with ``add_document`` and ONE commit, under the writer settings named (``limitmb``: the
@@ -22,7 +25,7 @@ snippets (the HTTP service's request, with snippets and all facets, is the last 
 Latencies are p50/p95 over every query of the kind and ``--repeats`` rounds.
 
 Usage: ``python bench/bench_index.py [--records 10000 100000] [--repeats 3]
-[--engines whoosh-backend whoosh-writer tantivy fts5] [--profile FILE]``.
+[--engines whoosh-backend whoosh-rebuild whoosh-writer tantivy fts5] [--profile FILE]``.
 ``--profile FILE`` writes a cProfile of the Whoosh backend build of the first size;
 ``--count-variants INDEX_ROOT`` only times two ways of getting the total on an existing index.
 Not a test: nothing here is collected by pytest.
@@ -62,6 +65,8 @@ KINDS["facets+snippets (HTTP)"] = KINDS["one term"]  # Whoosh only: what /api/se
 WHOOSH_WRITERS = {"limitmb=128 procs=1": {"limitmb": 128, "procs": 1},
                   "limitmb=512 procs=1": {"limitmb": 512, "procs": 1},
                   "limitmb=256 procs=2 multiseg": {"limitmb": 256, "procs": 2,
+                                                    "multisegment": True},
+                  "limitmb=128 procs=2 multiseg": {"limitmb": 128, "procs": 2,
                                                     "multisegment": True}}
 
 
@@ -81,6 +86,31 @@ def whoosh_backend_build(resources, root: Path):
             batch = []
     if batch:
         backend.upsert(batch)
+    return backend
+
+
+class ListStore:
+    """A change log of records (seq = position + 1): what ``sync_index`` reads."""
+
+    def __init__(self, records) -> None:
+        self.records = records
+
+    def max_seq(self) -> int:
+        return len(self.records)
+
+    def changes_since(self, seq: int):
+        for n, record in enumerate(self.records[seq:], start=seq + 1):
+            yield n, record.id, record
+
+
+def whoosh_rebuild_build(resources, root: Path):
+    """The rebuild's fill of a fresh generation (``rebuild_atomically`` minus the swap)."""
+    from indexer.lifecycle import REBUILD_BATCH_SIZE
+    from indexer.sync import sync_index
+
+    backend = open_backend(root)
+    sync_index(ListStore(resources), backend, batch_size=REBUILD_BATCH_SIZE,
+               bulk_batch_size=REBUILD_BATCH_SIZE)
     return backend
 
 
@@ -248,6 +278,14 @@ def bench_size(size: int, real, engines: list[str], repeats: int, profile: Path 
             queries["whoosh"] = latencies(lambda k, t: whoosh_query(backend, k, t), list(KINDS),
                                           repeats)
             backend.close()
+        if "whoosh-rebuild" in engines:
+            start = time.perf_counter()
+            backend = whoosh_rebuild_build(resources, root / "wr")
+            seconds = time.perf_counter() - start
+            assert backend.count() == size
+            backend.close()
+            builds.append(("whoosh rebuild (bulk_load)", seconds, dir_mb(root / "wr")))
+            shutil.rmtree(root / "wr")
         if "whoosh-writer" in engines:
             for name, settings in WHOOSH_WRITERS.items():
                 target = root / f"ww-{len(builds)}"
@@ -271,9 +309,9 @@ def bench_size(size: int, real, engines: list[str], repeats: int, profile: Path 
             queries["fts5"] = latencies(lambda k, t: fts5_query(db, k, t), COMMON_KINDS, repeats)
             db.close()
     print(f"\n{size:,} records: build")
-    print(f"  {'contender':34} {'seconds':>9} {'records/s':>10} {'MB on disk':>11}")
+    print(f"  {'contender':44} {'seconds':>9} {'records/s':>10} {'MB on disk':>11}")
     for name, seconds, mb in builds:
-        print(f"  {name:34} {seconds:9.1f} {size / seconds:10,.0f} {mb:11.1f}")
+        print(f"  {name:44} {seconds:9.1f} {size / seconds:10,.0f} {mb:11.1f}")
     print(f"{size:,} records: query latency, ms p50 / p95 ({repeats} rounds)")
     engines_done = list(queries)
     print(f"  {'kind':26}" + "".join(f"{e:>20}" for e in engines_done))
@@ -318,8 +356,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--engines", nargs="+",
-                        default=["whoosh-backend", "whoosh-writer", "tantivy", "fts5"],
-                        choices=["whoosh-backend", "whoosh-writer", "tantivy", "fts5"])
+                        default=["whoosh-backend", "whoosh-rebuild", "whoosh-writer",
+                                 "tantivy", "fts5"],
+                        choices=["whoosh-backend", "whoosh-rebuild", "whoosh-writer",
+                                 "tantivy", "fts5"])
     parser.add_argument("--profile", type=Path, help="cProfile the Whoosh backend build here")
     parser.add_argument("--count-variants", type=Path, metavar="INDEX_ROOT",
                         help="only compare Whoosh total-count strategies on an existing index")

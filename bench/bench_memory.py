@@ -13,9 +13,11 @@
   memory does not grow with the list.
 
 - ``--whoosh-compound N``: only the check behind recommendation R2 (RESULTS.md): fill and
-  index N records, then search once, with Whoosh's default compound segment files and with
-  ``compound=False`` (patched in that child process only); peak RSS and the first search's
-  RSS growth of each.
+  index N records, then search once, with compound segment files (Whoosh's default, which
+  the index used before) and with plain files (``compound=False``, what the index writes
+  now); each arm forces its setting on every Whoosh writer of its child process (and of
+  the bulk-load workers it forks); peak RSS of the filling process and of its workers,
+  and the first search's RSS growth of each.
 
 Usage: ``python bench/bench_memory.py [--records 1000000] [--page-size 100]
 [--export-records 100000 | --export-home DIR] [--skip harvest|export]``. Not a test: nothing here is collected
@@ -145,23 +147,24 @@ def compound_child(compound: bool, count: int, home: str) -> None:
                           "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                                            / 1024)}), flush=True)
         return
-    if not compound:
-        from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter  # every writer of ours, and their workers
 
-        plain_writer = whoosh_index.FileIndex.writer
+    own_init = SegmentWriter.__init__
 
-        def writer(self, procs=1, **kwargs):
-            kwargs.setdefault("compound", False)
-            return plain_writer(self, procs=procs, **kwargs)
+    def init(self, ix, *args, **kwargs):
+        kwargs["compound"] = compound
+        own_init(self, ix, *args, **kwargs)
 
-        whoosh_index.FileIndex.writer = writer
+    SegmentWriter.__init__ = init
     from bench.bench_http import fill_home
 
     start = time.perf_counter()
     fill_home(Path(home), count)
     print(json.dumps({"fill_s": round(time.perf_counter() - start, 1),
                       "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                       / 1024)}), flush=True)
+                                       / 1024),
+                      "workers_peak_mb": round(resource.getrusage(
+                          resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}), flush=True)
 
 
 def bench_compound(count: int) -> None:
@@ -179,8 +182,8 @@ def bench_compound(count: int) -> None:
 
     print(f"whoosh segments, {count:,} records: store -> update_index(rebuild), then a fresh "
           "process opens the index and searches once")
-    print(f"  {'segments':12} {'fill s':>7} {'fill peak MB':>13} {'search +MB':>11} "
-          f"{'search peak MB':>15} {'index MB':>9}")
+    print(f"  {'segments':12} {'fill s':>7} {'fill peak MB':>13} {'workers peak':>13} "
+          f"{'search +MB':>11} {'search peak MB':>15} {'index MB':>9}")
     for compound in (True, False):
         with tempfile.TemporaryDirectory(prefix="oer-bench-seg-") as tmp:
             built = child("1" if compound else "0", str(count), tmp)
@@ -188,8 +191,8 @@ def bench_compound(count: int) -> None:
             index_mb = sum(f.stat().st_size for f in (Path(tmp) / "index").rglob("*")
                            if f.is_file()) / 2**20
         print(f"  {'compound' if compound else 'plain files':12} {built['fill_s']:7.1f} "
-              f"{built['peak_mb']:13} {opened['search_mb']:11} {opened['peak_mb']:15} "
-              f"{index_mb:9.1f}")
+              f"{built['peak_mb']:13} {built['workers_peak_mb']:13} {opened['search_mb']:11} "
+              f"{opened['peak_mb']:15} {index_mb:9.1f}")
 
 
 def main() -> None:

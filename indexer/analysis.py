@@ -58,6 +58,8 @@ TRUNCATE_CHARS = 5
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)")
+_HAN_RE = re.compile(f"[{_HAN}]")
+_WORD_RE = re.compile(r"[^\W_]+")  # _TOKEN_RE's words, for text without Han characters
 _local = threading.local()  # PyStemmer objects are not thread-safe: one set per thread
 
 
@@ -153,6 +155,27 @@ def _stemmer(bucket: str):
     return stemmer
 
 
+def stem_words(words_: list[str], bucket: str) -> list[str]:
+    """:func:`stem` of each case-folded word, in one call per list.
+
+    Same results as ``[stem(w, bucket) for w in words_]``; Snowball buckets stem the
+    whole list with PyStemmer's ``stemWords`` (one C loop instead of a call per word).
+
+    Args:
+        words_: Case-folded words.
+        bucket: One of :data:`BUCKETS`.
+
+    Returns:
+        The stems, in order (digits-only words unchanged).
+    """
+    if bucket in SNOWBALL:
+        stems = _stemmer(bucket).stemWords(words_)
+        return [w if w.isdigit() else s for w, s in zip(words_, stems)]
+    if bucket in TRUNCATED:
+        return [w if w.isdigit() else w[:TRUNCATE_CHARS] for w in words_]
+    return list(words_)
+
+
 def stem(word: str, bucket: str) -> str:
     """The stem of one case-folded word in ``bucket`` (not yet accent-folded).
 
@@ -218,6 +241,10 @@ def words(text: str, *, index: bool = False) -> Iterator[tuple[str, int, int, in
     Yields:
         ``(word, start, end, pos)``: letters/digits runs; Han runs segmented by jieba.
     """
+    if not _HAN_RE.search(text):  # the common case, without the per-match group tests
+        for pos, match in enumerate(_WORD_RE.finditer(text)):
+            yield match.group(), match.start(), match.end(), pos
+        return
     pos = 0
     for match in _TOKEN_RE.finditer(text):
         if match.group("han"):
@@ -248,13 +275,36 @@ def analyse(text: str, bucket: str, *, stemming: bool = True,
     Raises:
         ValueError: for an unknown bucket.
     """
+    for term, pos, start, end in analysed(text, bucket, stemming=stemming, index=index):
+        yield Token(term, pos, start, end)
+
+
+def analysed(text: str, bucket: str, *, stemming: bool = True,
+             index: bool = False) -> list[tuple[str, int, int, int]]:
+    """:func:`analyse` as a list of plain tuples, the whole text at once (the indexer's
+    form: no :class:`Token` per word, one ``stemWords`` call per value).
+
+    Args:
+        text: The text.
+        bucket: One of :data:`BUCKETS`.
+        stemming: False for the folded-only form.
+        index: True when indexing a value (see :func:`words`).
+
+    Returns:
+        ``(term, pos, start, end)`` per word, as :class:`Token`'s attributes.
+
+    Raises:
+        ValueError: for an unknown bucket.
+    """
     if bucket not in BUCKETS:
         raise ValueError(f"unknown analysis bucket {bucket!r}; one of {BUCKETS}")
-    for word, start, end, pos in words(text, index=index):
-        term = word.casefold()
-        if stemming:
-            term = stem(term, bucket)
-        yield Token(fold(term), pos, start, end)
+    found = list(words(text, index=index))
+    lowered = [word.casefold() for word, _, _, _ in found]
+    if stemming:
+        lowered = stem_words(lowered, bucket)
+    # fold() of an ASCII word is its casefold: skip the call
+    return [(term.casefold() if term.isascii() else fold(term), pos, start, end)
+            for term, (_, start, end, pos) in zip(lowered, found)]
 
 
 def terms(text: str, bucket: str, *, stemming: bool = True, index: bool = False) -> list[str]:

@@ -252,8 +252,8 @@ class SearchResult:
 class IndexBackend(Protocol):
     """What a search-index engine offers the indexer and the search service.
 
-    A backend owns one index directory. Writes (``upsert``, ``delete``, ``clear``)
-    commit before returning; searches see every committed write.
+    A backend owns one index directory. Writes (``upsert``, ``bulk_load``, ``delete``,
+    ``clear``) commit before returning; searches see every committed write.
     """
 
     def upsert(self, resources: Iterable[Resource]) -> int:
@@ -264,6 +264,27 @@ class IndexBackend(Protocol):
 
         Returns:
             Number of distinct records written.
+
+        Raises:
+            IndexLockedError: when another writer holds the lock past the timeout.
+            IndexBackendError: on any other engine failure.
+        """
+        ...
+
+    def bulk_load(self, resources: Iterable[Resource], *, size_hint: int | None = None) -> int:
+        """Add resources none of which is indexed yet, in one commit (fresh indexes).
+
+        The fast path of rebuilds and first loads: nothing is looked up to be replaced,
+        and the engine may index in parallel. ``resources`` is consumed lazily.
+
+        Args:
+            resources: Records whose ids are neither in the index nor repeated here
+                (not checked: a breach indexes both copies).
+            size_hint: About how many records will come (the engine may pick its
+                parallelism from it), or ``None``.
+
+        Returns:
+            Number of records added.
 
         Raises:
             IndexLockedError: when another writer holds the lock past the timeout.

@@ -140,7 +140,8 @@ def remove_stale(root: Path, *, keep: tuple[Path, ...] = ()) -> list[Path]:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
         elif path.is_file() and (path.suffix in (".toc", ".seg", ".pst", ".trm", ".fdt",
-                                                 ".fnm", ".lnm", ".vpst", ".dci", ".dcz")
+                                                 ".fnm", ".lnm", ".vpst", ".dci", ".dcz",
+                                                 ".col")  # .col: plain segment files
                                  or path.name in ("last_seq.json", "MAIN_WRITELOCK")):
             with contextlib.suppress(OSError):  # files of the flat layout
                 path.unlink()

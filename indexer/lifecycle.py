@@ -14,11 +14,12 @@ from pathlib import Path
 from indexer import open_backend, open_generation
 from indexer.backend import IndexOutdatedError
 from indexer.layout import activate, active_dir, new_generation, rebuild_lock, remove_stale
-from indexer.sync import ChangeSource, SyncReport, sync_index
+from indexer.sync import BULK_BATCH_SIZE, ChangeSource, SyncReport, sync_index
 
 
-#: Records per commit of a rebuild: fewer, larger segments build faster than a sync's 500.
-REBUILD_BATCH_SIZE = 2000
+#: Changes per commit of a rebuild (a bulk load of the fresh generation,
+#: :func:`indexer.sync.sync_index`): fewer, larger segments build faster than a sync's 500.
+REBUILD_BATCH_SIZE = BULK_BATCH_SIZE
 
 
 def rebuild_atomically(store: ChangeSource, root: Path, *,
@@ -45,7 +46,8 @@ def rebuild_atomically(store: ChangeSource, root: Path, *,
         try:
             backend = open_generation(generation)
             try:
-                report = sync_index(store, backend, batch_size=batch_size)
+                report = sync_index(store, backend, batch_size=batch_size,
+                                    bulk_batch_size=batch_size)
             finally:
                 backend.close()
         except BaseException:

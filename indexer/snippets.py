@@ -1,7 +1,7 @@
 """Highlighted snippets: the part of a text around the words a query matched.
 
 Engine-free: the backend passes the analysed query terms it searched with, and the
-text is re-analysed with :func:`indexer.analysis.analyse` to find them, so a match is
+text is re-analysed with :func:`indexer.analysis.analysed` to find them, so a match is
 exactly a word the index matched (stem, or folded word for prefix and fuzzy terms).
 Snippets are plain-text segments; whoever shows them escapes them (the web page wraps
 matched segments in ``<mark>``).
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from indexer.analysis import analyse, fold
+from indexer.analysis import analysed, fold
 
 #: Characters of text around the first match in a snippet.
 SNIPPET_CHARS = 240
@@ -38,13 +38,14 @@ def highlight(text: str, bucket: str, stems: Collection[str], words: Collection[
     text = " ".join(text.split())
     if not text:
         return ()
-    stemmed = {t.start: t for t in analyse(text, bucket)} if stems else {}
-    spans: list[tuple[int, int]] = []
-    for token in analyse(text, bucket, stemming=False):
-        hit = fold(token.term) in words or (token.start in stemmed
-                                            and stemmed[token.start].term in stems)
-        if hit:
-            spans.append((token.start, token.end))
+    # one pass per kind of term asked for (most queries have stems only)
+    found: set[tuple[int, int]] = set()
+    if stems:
+        found.update((s, e) for term, _, s, e in analysed(text, bucket) if term in stems)
+    if words:
+        found.update((s, e) for term, _, s, e in analysed(text, bucket, stemming=False)
+                     if term in words or fold(term) in words)
+    spans = sorted(found)
     start = 0
     if spans and spans[0][0] > max_chars // 3:
         start = spans[0][0] - max_chars // 3

@@ -18,5 +18,13 @@ def _whoosh(index_dir: Path, **kwargs) -> IndexBackend:
     return open_backend(index_dir, **kwargs)
 
 
+def _whoosh_matchers(index_dir: Path, **kwargs) -> IndexBackend:
+    """Whoosh answering with its own matchers only (the fast path switched off)."""
+    from indexer.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(index_dir, fast_path=False, **kwargs)
+
+
 #: Engine name -> factory(index_dir, lock_timeout_s=…) returning an open backend.
-BACKENDS: dict[str, Callable[..., IndexBackend]] = {"whoosh": _whoosh}
+BACKENDS: dict[str, Callable[..., IndexBackend]] = {"whoosh": _whoosh,
+                                                    "whoosh-matchers": _whoosh_matchers}

@@ -326,3 +326,40 @@ def test_iter_ids_streams_exactly_the_matches_of_search(backend, text, kw) -> No
     assert len(streamed) == len(set(streamed))
     assert set(streamed) == ids(backend, text, **kw)
     assert len(streamed) == backend.search(SearchQuery(text, limit=1, **kw)).total
+
+
+# -- bulk_load: the fast path of fresh indexes ------------------------------------------
+
+BULK_QUERIES = [SearchQuery("*", limit=50), SearchQuery("open educational", limit=50),
+                SearchQuery("ressources", limit=50), SearchQuery("butcher", limit=50),
+                SearchQuery("*", licences=("CC0-1.0", "CC-BY-4.0"), limit=50),
+                SearchQuery("*", language="es", limit=50),
+                SearchQuery("*", limit=50, facets=True)]
+
+
+def test_bulk_load_into_an_empty_index_equals_upsert(tmp_path, make_backend) -> None:
+    with make_backend(tmp_path / "up") as upserted, make_backend(tmp_path / "bulk") as bulk:
+        upserted.upsert(ALL)
+        assert bulk.bulk_load(iter(ALL), size_hint=len(ALL)) == 4
+        assert bulk.count() == upserted.count() == 4
+        for query in BULK_QUERIES:
+            want, got = upserted.search(query), bulk.search(query)
+            assert got.total == want.total
+            assert {h.id for h in got.hits} == {h.id for h in want.hits}
+            assert got.facets == want.facets
+        assert ids(bulk, "guidelines") == {GUIDELINES.id}
+
+
+def test_bulk_load_adds_to_earlier_loads_and_upserts_still_replace(backend) -> None:
+    extra = make("oai:unesdoc:999", "Teacher guides for open science", language=("en",))
+    assert backend.bulk_load([extra]) == 1
+    assert backend.count() == 5
+    assert ids(backend, "science") == {extra.id}
+    assert backend.upsert([make("oai:unesdoc:999", "Renamed", language=("en",))]) == 1
+    assert backend.count() == 5 and ids(backend, "science") == set()
+
+
+def test_bulk_load_of_nothing_commits_nothing(tmp_path, make_backend) -> None:
+    with make_backend(tmp_path / "ix") as b:
+        assert b.bulk_load(iter(())) == 0
+        assert b.count() == 0

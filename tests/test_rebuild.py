@@ -169,5 +169,6 @@ def test_flat_layout_of_older_versions_is_read_then_replaced(tmp_path) -> None:
     update_index(ListStore(RECORDS), root, rebuild=True)
     assert (root / POINTER_FILENAME).exists()
     assert not list(root.glob("*.toc")) and not list(root.glob("*.seg"))
+    assert not list(root.glob("*.col")) and not list(root.glob("*.pst"))  # plain segments
     with open_backend(root, create=False) as backend:
         assert backend.count() == 60

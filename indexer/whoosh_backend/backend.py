@@ -9,20 +9,20 @@ Part of the Whoosh seam (:mod:`indexer.whoosh_backend`). Whoosh names to keep in
 from __future__ import annotations
 
 import json
-from array import array
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
-from whoosh.sorting import Count, FieldFacet
 from whoosh.writing import CLEAR
 
 from harvester.record import Resource
 from indexer import analysis
 from indexer.backend import (
-    FACETS,
     IndexBackendError,
     IndexLockedError,
     IndexNotFoundError,
@@ -32,20 +32,29 @@ from indexer.backend import (
     read_last_seq,
     write_last_seq,
 )
-from indexer.facets import DERIVED_FACETS, count_plan, facet_values, licences_for
-from indexer.filter_values import matching_values
+from indexer.facets import facet_values
 from indexer.querytext import correct, plain_words, strip_dangling_operators
+from indexer.whoosh_backend import fastpath
+from indexer.whoosh_backend.postings import GenerationData
+from indexer.whoosh_backend.queries import (
+    filter_queries,
+    matched_terms,
+    matcher_docnums,
+    search_with_matchers,
+    to_all_field,
+)
 from indexer.whoosh_backend.schema import SCHEMA_FILENAME, SCHEMA_VERSION, build_schema
+from indexer.whoosh_backend.writing import IndexWorkerError, bulk_add, bulk_procs, open_writer
 from indexer.whoosh_fields import (
-    FACET_FIELDS,
-    FIELD_FACETS,
-    SINGLE_VALUED,
     SORTS,
     TEXT_FIELDS,
     resource_to_document,
     to_hit,
 )
 
+
+#: Parsed query texts kept by a backend (see ``WhooshBackend._text_query``).
+PARSED_CACHE_SIZE = 512
 
 #: Seconds a writer waits for the index's write lock before giving up.
 DEFAULT_LOCK_TIMEOUT_S = 5.0
@@ -63,6 +72,9 @@ class WhooshBackend:
         lock_timeout_s: Seconds to wait for another writer's lock (>= 0).
         create: When False, a directory without an index raises instead of being
             initialised.
+        fast_path: True (default) to answer searches from NumPy arrays
+            (:mod:`.fastpath`), falling back to Whoosh's matchers for what it lacks;
+            False for Whoosh's matchers only (slower; kept to compare the two).
 
     Raises:
         IndexNotFoundError: when ``create`` is False and no index exists there.
@@ -71,12 +83,18 @@ class WhooshBackend:
     """
 
     def __init__(self, index_dir: Path, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
-                 create: bool = True) -> None:
+                 create: bool = True, fast_path: bool = True) -> None:
         if lock_timeout_s < 0:
             raise ValueError(f"lock_timeout_s must be >= 0, got {lock_timeout_s}")
         self.index_dir = Path(index_dir)
         self.lock_timeout_s = lock_timeout_s
         self._searcher = None
+        self.fast_path = fast_path
+        self._data: GenerationData | None = None
+        self._parsed: dict[str, wq.Query] = {}
+        self._parsed_lock = threading.Lock()
+        self._searcher_stamp: int | None = None
+        self._licence_ids: tuple[object, list[str]] = (None, [])
         try:
             if whoosh_index.exists_in(str(self.index_dir)):
                 self._ix = whoosh_index.open_dir(str(self.index_dir))
@@ -116,8 +134,9 @@ class WhooshBackend:
     # -- writing ---------------------------------------------------------------------
 
     def _writer(self):
+        """An in-process writer committing plain segment files (:mod:`.writing`)."""
         try:
-            return self._ix.writer(timeout=self.lock_timeout_s)
+            return open_writer(self._ix, timeout_s=self.lock_timeout_s)
         except whoosh_index.LockError as exc:
             raise IndexLockedError(
                 f"index {self.index_dir} is locked by another writer "
@@ -155,6 +174,40 @@ class WhooshBackend:
         self._commit(writer)
         return len(latest)
 
+    def bulk_load(self, resources: Iterable[Resource], *, size_hint: int | None = None) -> int:
+        """Add records none of which is in the index yet: ``add_document``, one commit.
+
+        For fresh indexes (rebuilds, a first harvest): no id look-up, a larger pool, and
+        worker processes for large loads (:func:`.writing.bulk_procs`, override with
+        ``OER_INDEX_PROCS``). ``resources`` is consumed lazily, holding no batch in memory.
+        Precondition (not checked): no id is indexed already or repeats in
+        ``resources``; otherwise both documents are indexed.
+
+        Args:
+            resources: The records to add.
+            size_hint: About how many records (picks the process count), or ``None``.
+
+        Returns:
+            The number of records added.
+
+        Raises:
+            IndexLockedError: when the lock is not obtained within ``lock_timeout_s``.
+            IndexBackendError: when a worker process failed (documents missing).
+        """
+        documents = (resource_to_document(resource) for resource in resources)
+        try:
+            added = bulk_add(self._ix, documents, timeout_s=self.lock_timeout_s,
+                             procs=bulk_procs(size_hint))
+        except whoosh_index.LockError as exc:
+            raise IndexLockedError(
+                f"index {self.index_dir} is locked by another writer "
+                f"(waited {self.lock_timeout_s} s)", self.index_dir) from exc
+        except IndexWorkerError as exc:
+            raise IndexBackendError(f"index {self.index_dir}: {exc}", self.index_dir) from exc
+        if self._searcher is not None:
+            self._fresh_searcher()
+        return added
+
     def delete(self, record_ids: Iterable[str]) -> int:
         """Remove records by ``id`` term in one writer and one commit; returns how many."""
         writer = self._writer()
@@ -188,15 +241,22 @@ class WhooshBackend:
 
         Deliberately not ``Searcher.refresh()``: in whoosh-reloaded 2.7.5 it keeps
         documents replaced or deleted since visible and raises ``TypeError`` after a
-        commit that left the index empty.
+        commit that left the index empty. A commit writes a new table-of-contents file
+        into the directory, so while the directory's modification time is unchanged the
+        generation is not looked up again (Whoosh lists the directory for it).
         """
         searcher = self._searcher
+        stamp = _dir_stamp(self.index_dir)
         if searcher is not None:
+            if stamp is not None and stamp == self._searcher_stamp:
+                return searcher
             if self._ix.latest_generation() == searcher.reader().generation():
+                self._searcher_stamp = stamp
                 return searcher
             searcher.close()
             self._searcher = None
         self._searcher = self._ix.searcher()
+        self._searcher_stamp = stamp
         return self._searcher
 
     def count(self) -> int:
@@ -204,12 +264,26 @@ class WhooshBackend:
         return self._fresh_searcher().doc_count()
 
     def _text_query(self, text: str) -> wq.Query:
-        """Parse user text; never raises. ``*`` or blank → every document."""
+        """Parse user text; never raises. ``*`` or blank → every document.
+
+        Parsing runs every text field's analyser (~30 per word), so the last
+        :data:`PARSED_CACHE_SIZE` parses are kept (queries are not changed by searching).
+        """
+        found = self._parsed.get(text)
+        if found is None:
+            found = self._parse(text)
+            with self._parsed_lock:  # iter_ids may run in another thread (exports)
+                self._parsed[text] = found
+                while len(self._parsed) > PARSED_CACHE_SIZE:
+                    del self._parsed[next(iter(self._parsed))]
+        return found
+
+    def _parse(self, text: str) -> wq.Query:
         text = strip_dangling_operators(text)
         if not text or text == "*":
             return wq.Every()
         try:
-            return _to_all_field(self._parser.parse(text)).normalize()
+            return to_all_field(self._parser.parse(text)).normalize()
         except Exception:  # the parser is tolerant, but do not trust it blindly
             return self._plain_query(text)
 
@@ -220,38 +294,24 @@ class WhooshBackend:
             return wq.NullQuery
         return self._parser.parse(" ".join(words))
 
+    def _licences(self, searcher) -> list[str]:
+        """The licence ids in the index (read once per generation on the kept searcher)."""
+        if searcher is self._searcher and self._licence_ids[0] is searcher:
+            return self._licence_ids[1]
+        found = [t.decode() if isinstance(t, bytes) else t for t in searcher.lexicon("license")]
+        if searcher is self._searcher:
+            self._licence_ids = (searcher, found)
+        return found
+
     def _filters(self, searcher, query: SearchQuery) -> dict[str, wq.Query]:
         """One filter query per facet the query restricts."""
-        parts: dict[str, wq.Query] = {}
-        licences = [t.decode() if isinstance(t, bytes) else t
-                    for t in searcher.lexicon("license")]
-        for facet in FACETS:
-            values = query.values(facet)
-            if facet == "year" and (query.year_from is not None or query.year_to is not None):
-                low = f"{query.year_from:04d}" if query.year_from is not None else None
-                high = f"{query.year_to:04d}" if query.year_to is not None else None
-                ranged = wq.TermRange("year", low, high)
-                parts[facet] = wq.And([ranged, _any_of("year", values)]) if values else ranged
-                continue
-            if not values:
-                continue
-            if facet == "license":
-                wanted = {v.lower() for v in values}
-                parts[facet] = _any_of("license", [lic for lic in licences
-                                                   if lic.lower() in wanted])
-            elif facet in DERIVED_FACETS:
-                parts[facet] = _any_of("license", licences_for(facet, values, licences))
-            elif facet == "language":
-                parts[facet] = _any_of("language", [v.lower() for v in values])
-            else:  # the indexed values equal to the asked ones, ignoring case
-                field = FACET_FIELDS[facet]
-                parts[facet] = _any_of(field, matching_values(values, searcher.lexicon(field)))
-        return parts
+        return filter_queries(searcher, query, self._licences(searcher))
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run ``query``; a malformed query string never raises.
 
         Facet counts use every filter except the facet's own (multi-select facets).
+        Totals and counts are exact.
 
         Raises:
             IndexBackendError: when Whoosh fails for a reason other than query syntax.
@@ -260,40 +320,35 @@ class WhooshBackend:
         searcher = self._fresh_searcher()
         q = self._text_query(query.text)
         parts = self._filters(searcher, query)
-        flt = _and(list(parts.values()))
-        groups = {excluded: {FACET_FIELDS[f] for f in facets} for excluded, facets
-                  in count_plan(parts).items()} if query.facets else {}
         sort = SORTS.get(query.sort)
-        kwargs = {"limit": query.offset + query.limit, "filter": flt, "maptype": Count}
-        if sort:
-            kwargs.update(sortedby=sort[0], reverse=sort[1])
-        if groups.get(None):
-            kwargs["groupedby"] = {f: _facet(f) for f in groups[None]}
-        try:
-            results = searcher.search(q, **kwargs)
-        except Exception:  # a construct the parser accepted but the matcher rejects
-            q = self._plain_query(query.text)
+        if self.fast_path:
             try:
-                results = searcher.search(q, **kwargs)
-            except Exception as exc:
-                raise IndexBackendError(f"search failed: {exc}", self.index_dir) from exc
-        total = len(results)
-        counts = {(None, FIELD_FACETS[f]): results.groups(f) for f in groups.get(None, ())}
-        for excluded, fields in groups.items():
-            if excluded is None:
-                continue
-            others = _and([p for name, p in parts.items() if name != excluded])
-            extra = searcher.search(q, filter=others, limit=1, maptype=Count, groupedby={
-                f: _facet(f) for f in fields})
-            counts.update({(excluded, FIELD_FACETS[f]): extra.groups(f) for f in fields})
-        end = min(query.offset + query.limit, len(results.top_n))  # grouping keeps them all
-        page = [results[i] for i in range(query.offset, end)]
-        terms = _matched_terms(q, searcher) if query.snippets and page else None
-        hits = tuple(to_hit(h, terms, scored=not sort) for h in page)
-        return SearchResult(
-            total=total, hits=hits, page=query.page, page_size=query.limit,
-            facets=facet_values(query, parts, counts) if query.facets else {},
-            suggestion=self._suggest(searcher, query.text) if total == 0 else None)
+                found = fastpath.run(self._data_of(searcher), q, parts, start=query.offset,
+                                     stop=query.offset + query.limit, sort=sort,
+                                     facets=query.facets)
+            except fastpath.Unsupported:
+                found = None
+            if found is not None:
+                page = [_StoredHit(searcher.stored_fields(int(docnum)), float(score))
+                        for docnum, score in zip(found.page, found.scores)]
+                terms = matched_terms(q, searcher) if query.snippets and page else None
+                return SearchResult(
+                    total=found.total, page=query.page, page_size=query.limit,
+                    hits=tuple(to_hit(h, terms, scored=not sort) for h in page),
+                    facets=facet_values(query, parts, found.counts) if query.facets else {},
+                    suggestion=self._suggest(searcher, query.text) if not found.total else None)
+        return self._search_matchers(searcher, q, parts, query)
+
+    def _data_of(self, searcher) -> GenerationData:
+        """The fast path's arrays for ``searcher``'s generation (rebuilt after a commit)."""
+        if self._data is None or self._data.searcher is not searcher:
+            self._data = GenerationData(searcher)
+        return self._data
+
+    def _search_matchers(self, searcher, q: wq.Query, parts: dict[str, wq.Query],
+                         query: SearchQuery) -> SearchResult:
+        """:meth:`search` with Whoosh's own matchers and collectors."""
+        return search_with_matchers(self, searcher, q, parts, query)
 
     def iter_ids(self, query: SearchQuery) -> Iterator[str]:
         """Every matching record id, streamed for exports: no paging, no scores.
@@ -307,21 +362,20 @@ class WhooshBackend:
         """
         searcher = self._ix.searcher()
         try:
-            flt = _and(list(self._filters(searcher, query).values()))
-            kwargs = {"limit": None, "filter": flt, "scored": False}
-            sort = SORTS.get(query.sort)
-            if sort:
-                kwargs.update(sortedby=sort[0], reverse=sort[1])
-            try:
-                results = searcher.search(self._text_query(query.text), **kwargs)
-            except Exception:  # as in search(): fall back to the plain words
+            if self.fast_path:
+                parts = self._filters(searcher, query)
                 try:
-                    results = searcher.search(self._plain_query(query.text), **kwargs)
-                except Exception as exc:
-                    raise IndexBackendError(f"search failed: {exc}", self.index_dir) from exc
-            docnums = array("i", (docnum for _, docnum in results.top_n))
-            del results
-            for docnum in docnums:
+                    docnums = fastpath.matching_ids(
+                        GenerationData(searcher, cache_mb=8), self._text_query(query.text),
+                        parts, SORTS.get(query.sort))
+                except fastpath.Unsupported:
+                    docnums = None
+                if docnums is not None:
+                    for start in range(0, docnums.shape[0], 4096):  # no list of 1M ints
+                        for docnum in docnums[start:start + 4096].tolist():
+                            yield searcher.stored_fields(docnum)["id"]
+                    return
+            for docnum in matcher_docnums(self, searcher, query):
                 yield searcher.stored_fields(docnum)["id"]
         finally:
             searcher.close()
@@ -332,8 +386,16 @@ class WhooshBackend:
         Candidates keep the first letter (as spell checkers do: far fewer to rank).
         """
         def known(word: str) -> bool:
-            return bool(searcher.doc_frequency("all", analysis.fold(word)) or searcher.search(
-                self._plain_query(word), limit=1).scored_length())
+            if searcher.doc_frequency("all", analysis.fold(word)):
+                return True
+            if self.fast_path:
+                try:
+                    data = self._data_of(searcher)
+                    found = fastpath.evaluate(self._plain_query(word), data).ids
+                    return bool(data.live[found].any())
+                except fastpath.Unsupported:
+                    pass
+            return bool(searcher.search(self._plain_query(word), limit=1).scored_length())
 
         return correct(text, known,
                        lambda w: searcher.suggest("all", w, limit=8, maxdist=2, prefix=1),
@@ -353,45 +415,20 @@ class WhooshBackend:
         self.close()
 
 
-def _facet(field: str) -> FieldFacet:
-    """Single-valued facets read their sortable column; multi-valued ones their postings."""
-    return FieldFacet(field, allow_overlap=field not in SINGLE_VALUED)
-
-
-def _any_of(field: str, values: Iterable[str]) -> wq.Query:
-    terms = [wq.Term(field, v) for v in dict.fromkeys(values)]
-    if not terms:
-        return wq.NullQuery
-    return terms[0] if len(terms) == 1 else wq.Or(terms)
-
-
-def _and(parts: list[wq.Query]) -> wq.Query | None:
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def _to_all_field(q: wq.Query) -> wq.Query:
-    """Move prefix, wildcard and fuzzy terms to the folded, unstemmed ``all`` field."""
-    if isinstance(q, wq.FuzzyTerm):
-        return wq.FuzzyTerm("all", analysis.fold(q.text), boost=q.boost, maxdist=q.maxdist,
-                            prefixlength=q.prefixlength)
-    if isinstance(q, (wq.Prefix, wq.Wildcard)):
-        return type(q)("all", analysis.fold(q.text), boost=q.boost)
-    if q.is_leaf():
-        return q
-    return q.apply(_to_all_field)
-
-
-def _matched_terms(q: wq.Query, searcher) -> set[tuple[str, str]]:
-    """``(field, term)`` of the query's terms, prefix and fuzzy terms expanded (<= 200 each)."""
-    reader = searcher.reader()
-    found: set[tuple[str, object]] = set()
+def _dir_stamp(path: Path) -> int | None:
+    """Modification time (ns) of a directory when it is at least one second old, else
+    ``None``: file system timestamps are coarse (a clock tick), so a change within the
+    same tick as this look could leave the time unchanged; an older time cannot."""
     try:
-        found.update(q.iter_all_terms(phrases=True))
-        for leaf in q.leaves():
-            if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
-                found.update((leaf.field(), t) for _, t in zip(range(200), leaf._btexts(reader)))
-    except Exception:  # snippets are a nicety: never fail a search for them
-        pass
-    return {(f, t.decode() if isinstance(t, bytes) else t) for f, t in found}
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    return stamp if time.time_ns() - stamp > 1_000_000_000 else None
+
+
+class _StoredHit(dict):
+    """A document's stored fields with its score: what :func:`to_hit` reads."""
+
+    def __init__(self, fields: dict, score: float) -> None:
+        super().__init__(fields)
+        self.score = score

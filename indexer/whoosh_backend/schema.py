@@ -6,6 +6,7 @@ Part of the Whoosh seam (:mod:`indexer.whoosh_backend`, the only package importi
 from __future__ import annotations
 
 from whoosh import columns
+from whoosh.analysis import KeywordAnalyzer
 from whoosh.analysis import Token as WToken
 from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -14,12 +15,12 @@ from indexer import analysis
 from indexer.documents import TEXT_KINDS
 
 #: Bumped whenever fields or analysers change; an index of another version must be rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SCHEMA_FILENAME = "oer_schema.json"
 
 
 class LanguageTokenizer(Tokenizer):
-    """A Whoosh tokenizer running :func:`indexer.analysis.analyse` for one bucket.
+    """A Whoosh tokenizer running :func:`indexer.analysis.analysed` for one bucket.
 
     Args:
         bucket: One of :data:`indexer.analysis.BUCKETS`.
@@ -47,16 +48,16 @@ class LanguageTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        for token in analysis.analyse(value, self.bucket, stemming=self.stemming,
-                                      index=mode == "index"):
-            t.text = token.term
+        for term, pos, start, end in analysis.analysed(
+                value, self.bucket, stemming=self.stemming, index=mode == "index"):
+            t.text = term
             t.boost, t.stopped = 1.0, False
             if keeporiginal:
-                t.original = value[token.start:token.end]
+                t.original = value[start:end]
             if positions:
-                t.pos = start_pos + token.pos
+                t.pos = start_pos + pos
             if chars:
-                t.startchar, t.endchar = start_char + token.start, start_char + token.end
+                t.startchar, t.endchar = start_char + start, start_char + end
             yield t
 
 
@@ -91,7 +92,8 @@ def build_schema() -> Schema:
 
     Returns:
         Schema: ``id`` (unique); text fields ``{title,subject,description}_{bucket}``
-        (boosts 3/2/1), ``creator``, ``publisher``, ``all`` (folded words, no positions);
+        (boosts 3/2/1), ``creator``, ``publisher``, ``all`` (folded words, no positions),
+        ``match`` (:mod:`indexer.match_terms`: words and word pairs, boosted, no positions);
         filter/facet fields ``license``, ``source``, ``year``, ``date``, ``sort_title``
         (sortable columns), ``language`` (tags and primary subtags), ``lang``, ``type``,
         ``level``, ``access`` (comma-separated keywords); stored-only display fields.
@@ -105,6 +107,8 @@ def build_schema() -> Schema:
     fields["publisher"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER))
     fields["all"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER, stemming=False),
                          phrase=False)
+    # Given as term lists (indexer.match_terms); no positions: the fast path reads it
+    fields["match"] = TEXT(analyzer=KeywordAnalyzer(), phrase=False)
     for name in ("license", "source", "year", "date", "sort_title"):
         fields[name] = ID(sortable=True, stored=name != "sort_title")
     fields["language"] = KEYWORD(lowercase=True, commas=True)

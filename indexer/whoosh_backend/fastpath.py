@@ -1,0 +1,309 @@
+"""The fast search path: a parsed Whoosh query evaluated over NumPy arrays.
+
+Part of the Whoosh seam. The query is parsed as before (Whoosh's ``MultifieldParser``, one
+term per text field and language bucket); instead of Whoosh's matchers (pure Python, ~5 µs
+per matching document per field), each node is evaluated here:
+
+- a text-field ``Term`` → the ``match`` field's term ``"{field}:{text}"``, scored by BM25
+  as Whoosh scores the field's own term (:mod:`indexer.ranking`), so rankings agree;
+- ``Or``/``And``/``AndNot``/``Not``/``Every`` → set algebra, scores summed;
+- a ``Phrase`` → its word pairs in ``match`` (exact for two words); longer phrases are
+  narrowed to the documents with every pair, then checked with Whoosh's own positional
+  matcher on those documents only;
+- ``Prefix``/``Wildcard``/``FuzzyTerm``/``TermRange`` (the ``all`` field, filters) → the
+  union of their expanded terms, each scored as a term of its field (as Whoosh's
+  ``MultiTerm``);
+- a ``Term`` of another field → its postings, scored as Whoosh scores that field.
+
+Anything else raises :class:`Unsupported` and the backend takes Whoosh's own path. Totals
+and facet counts are exact (every match is counted); filters and facet columns are read
+once per index generation (:class:`~indexer.whoosh_backend.postings.GenerationData`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer import analysis, ranking
+from indexer.documents import TEXT_KINDS
+from indexer.facets import count_plan
+from indexer.match_terms import bigram, unigram
+from indexer.ranking import DocSet
+from indexer.whoosh_backend.postings import MATCH_FIELD, GenerationData
+from indexer.whoosh_fields import FACET_FIELDS, FIELD_FACETS, SINGLE_VALUED, TEXT_FIELDS
+
+#: Filter id arrays kept per generation (by the filter query's repr).
+FILTER_CACHE_SIZE = 128
+
+#: Expanded terms of one prefix, wildcard or fuzzy term (Whoosh expands them all too).
+MAX_EXPANSIONS = 4096
+
+_TEXT_FIELDS = frozenset(TEXT_FIELDS)
+
+#: Boost of each text field (the schema's ``field_boost``, in Whoosh's posting weights).
+FIELD_BOOSTS: dict[str, float] = {f"{kind}_{bucket}": boost
+                                  for kind, boost in TEXT_KINDS.items()
+                                  for bucket in analysis.BUCKETS}
+
+
+class Unsupported(Exception):
+    """A query construct the fast path does not evaluate (the caller falls back)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a search found.
+
+    Attributes:
+        total: Matches after filters.
+        page: Document numbers of the requested page, in order (int32).
+        scores: Their scores (0.0 when sorted by a field).
+        counts: ``(facet left out or None, facet) -> {value: count}`` as
+            :func:`indexer.facets.facet_values` reads them.
+    """
+
+    total: int
+    page: np.ndarray
+    scores: np.ndarray
+    counts: dict
+
+
+# -- query evaluation --------------------------------------------------------------------
+
+def _match_term(data: GenerationData, field: str, term: str, boost: float) -> DocSet:
+    """BM25 of ``match`` term ``term`` (from ``field``), as Whoosh scores ``field``'s term:
+    weight = frequency × field boost, ``field``'s length and mean length."""
+    postings = data.postings(MATCH_FIELD, term)
+    if not postings.doc_frequency:
+        return DocSet.empty()
+    scores = ranking.bm25(postings.weights * FIELD_BOOSTS.get(field, 1.0),
+                          data.lengths(field)[postings.ids],
+                          ranking.idf(postings.doc_frequency, data.size),
+                          data.avg_length(field))
+    return DocSet(postings.ids, scores * boost if boost != 1.0 else scores)
+
+
+def _field_terms(data: GenerationData, field: str, texts, boost: float) -> DocSet:
+    """A field's own terms ORed, scored as Whoosh scores them (BM25 when the field is
+    scorable, else the posting weight); used for ``all``, facet fields, ``year``…"""
+    scorable = field in data.reader.schema and data.reader.schema[field].scorable
+    parts = []
+    for text in texts:
+        postings = data.postings(field, text)
+        if not postings.doc_frequency:
+            continue
+        if scorable:
+            scores = ranking.bm25(postings.weights, data.lengths(field)[postings.ids],
+                                  ranking.idf(postings.doc_frequency, data.size),
+                                  data.avg_length(field))
+        else:
+            scores = postings.weights
+        parts.append(DocSet(postings.ids, scores))
+    return _boosted(ranking.union(parts), boost)
+
+
+def _phrase(data: GenerationData, node: wq.Phrase) -> DocSet:
+    """Documents with the phrase in ``node``'s field, scored as Whoosh scores a phrase:
+    the sum of its words' scores in that field."""
+    field = node.fieldname
+    words = [w for w in node.words if w]
+    if not words:
+        return DocSet.empty()
+    if node.slop != 1:
+        raise Unsupported("phrase with slop")
+    unigrams = [_match_term(data, field, unigram(field, w), node.boost) for w in words]
+    if len(words) == 1:
+        return unigrams[0]
+    pairs = ranking.intersection([_match_term(data, field, bigram(field, a, b), 1.0)
+                                  for a, b in zip(words, words[1:])])
+    if len(words) > 2 and len(pairs):
+        pairs = _verify_phrase(data, node, pairs)
+    if not len(pairs):
+        return DocSet.empty()
+    return ranking.intersection([DocSet.constant(pairs.ids, 0.0), *unigrams])
+
+
+def _verify_phrase(data: GenerationData, node: wq.Phrase, found: DocSet) -> DocSet:
+    """Keep the documents where the words are adjacent, in order, in the phrase's field.
+
+    The candidates already hold every pair of the phrase; where an inner word occurs
+    more than once, positions are read (:meth:`GenerationData.positions`). The result is
+    cached per generation.
+    """
+    key = repr(("phrase", node.fieldname, tuple(node.words)))
+    kept = data.filters.get(key)
+    if kept is None:
+        # When each inner word occurs once in the field, both pairs around it are
+        # anchored on that one occurrence: the phrase is there, no positions needed.
+        sure = np.ones(found.ids.shape[0], dtype=bool)
+        for word in node.words[1:-1]:
+            postings = data.postings(MATCH_FIELD, unigram(node.fieldname, word))
+            at = np.searchsorted(postings.ids, found.ids)
+            sure &= postings.weights[np.minimum(at, postings.ids.shape[0] - 1)] == 1.0
+        ids = found.ids[~sure]
+        per_word = [data.positions(node.fieldname, w, ids) for w in node.words]
+        keep = np.zeros(ids.shape[0], dtype=bool)
+        for i, docnum in enumerate(ids.tolist()):
+            sets = [positions.get(docnum) for positions in per_word]
+            if any(p is None for p in sets):
+                continue
+            rest = [set(p) for p in sets[1:]]
+            keep[i] = any(all(start + j + 1 in later for j, later in enumerate(rest))
+                          for start in sets[0])
+        kept = np.union1d(found.ids[sure], ids[keep]).astype(np.int32)
+        _remember_filter(data, key, kept)
+    mask = np.isin(found.ids, kept, assume_unique=True)
+    return DocSet(found.ids[mask], found.scores[mask])
+
+
+def evaluate(node: wq.Query, data: GenerationData) -> DocSet:
+    """Matching documents (deleted ones included) and scores of a parsed query.
+
+    Raises:
+        Unsupported: for a construct outside the module docstring's list.
+    """
+    if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
+        return DocSet.empty()
+    if isinstance(node, wq.Every):
+        return DocSet.constant(data.live_ids(), node.boost)
+    if isinstance(node, wq.Term):
+        if node.fieldname in _TEXT_FIELDS:
+            return _match_term(data, node.fieldname, unigram(node.fieldname, node.text),
+                               node.boost)
+        return _field_terms(data, node.fieldname, [node.text], node.boost)
+    if isinstance(node, wq.Phrase):
+        if node.fieldname not in _TEXT_FIELDS:
+            raise Unsupported(f"phrase in {node.fieldname}")
+        return _phrase(data, node)
+    if isinstance(node, wq.MultiTerm):  # Prefix, Wildcard, FuzzyTerm, TermRange…
+        texts = []
+        for text in node._btexts(data.reader):
+            texts.append(text)
+            if len(texts) > MAX_EXPANSIONS:
+                raise Unsupported("too many expansions")
+        return _field_terms(data, node.field(), texts, node.boost)
+    if isinstance(node, wq.AndNot):
+        kept = evaluate(node.a, data)
+        return ranking.difference(kept, evaluate(node.b, data).ids)
+    if isinstance(node, wq.Not):
+        return ranking.difference(DocSet.constant(data.live_ids(), 1.0),
+                                  evaluate(node.query, data).ids)
+    if isinstance(node, wq.And) and type(node) is wq.And:
+        positive = [c for c in node.subqueries if not isinstance(c, wq.Not)]
+        negative = [c.query for c in node.subqueries if isinstance(c, wq.Not)]
+        found = (ranking.intersection([evaluate(c, data) for c in positive]) if positive
+                 else DocSet.constant(data.live_ids(), 1.0))
+        for child in negative:
+            found = ranking.difference(found, evaluate(child, data).ids)
+        if positive and negative:  # Whoosh's inverse matcher scores its documents 1.0
+            found = DocSet(found.ids, found.scores + float(len(negative)))
+        return _boosted(found, node.boost)
+    if isinstance(node, wq.Or) and type(node) is wq.Or and not node.minmatch:
+        return _boosted(ranking.union([evaluate(c, data) for c in node.subqueries]),
+                        node.boost)
+    raise Unsupported(type(node).__name__)
+
+
+def _boosted(docs: DocSet, boost: float) -> DocSet:
+    return docs if boost == 1.0 else DocSet(docs.ids, docs.scores * boost)
+
+
+# -- filters, facets, pages ----------------------------------------------------------------
+
+def _remember_filter(data: GenerationData, key: str, ids: np.ndarray) -> None:
+    data.filters[key] = ids
+    while len(data.filters) > FILTER_CACHE_SIZE:
+        data.filters.popitem(last=False)
+
+
+def filter_ids(data: GenerationData, parts: dict[str, wq.Query]) -> dict[str, np.ndarray]:
+    """Live document numbers allowed by each facet's filter query (cached per generation)."""
+    out = {}
+    for facet, query in parts.items():
+        key = repr(query)
+        ids = data.filters.get(key)
+        if ids is None:
+            ids = evaluate(query, data).ids
+            ids = ids[data.live[ids]]
+            _remember_filter(data, key, ids)
+        out[facet] = ids
+    return out
+
+
+def _counts(data: GenerationData, ids: np.ndarray, fields: set[str]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    member = None
+    for field in fields:
+        facet = FIELD_FACETS[field]
+        if facet in SINGLE_VALUED:
+            values, codes = data.single_valued(field)
+            counts = ranking.count_single(codes, ids, len(values))
+        else:
+            if member is None:
+                member = ranking.mask_of(ids, data.size)
+            values, pair_docs, pair_codes = data.multi_valued(field)
+            counts = ranking.count_multi(pair_docs, pair_codes, member, len(values))
+        out[field] = {values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+    return out
+
+
+def run(data: GenerationData, q: wq.Query, parts: dict[str, wq.Query], *, start: int,
+        stop: int, sort: tuple[str, bool] | None, facets: bool) -> Outcome:
+    """Evaluate ``q`` under the facet filters ``parts``; a page and facet counts.
+
+    Args:
+        data: The generation's arrays.
+        q: The parsed text query.
+        parts: Facet name → filter query (from the backend's ``_filters``).
+        start, stop: The page's ranks (0-based, ``stop`` excluded).
+        sort: ``(field, descending)`` to order by a sortable field, ``None`` for relevance.
+        facets: True to count every facet (multi-select: a facet's own filter left out).
+
+    Raises:
+        Unsupported: when ``q`` or a filter uses a construct the fast path lacks.
+    """
+    found = evaluate(q, data)
+    found = DocSet(found.ids[data.live[found.ids]], found.scores[data.live[found.ids]])
+    allowed = filter_ids(data, parts)
+    matches = ranking.restrict(found, ranking.intersect_ids(list(allowed.values())))
+    counts: dict = {}
+    if facets:
+        plan = {excluded: {FACET_FIELDS[f] for f in group}
+                for excluded, group in count_plan(parts).items()}
+        for excluded, fields in plan.items():
+            if excluded is None:
+                ids = matches.ids
+            else:
+                others = [ids for name, ids in allowed.items() if name != excluded]
+                ids = ranking.restrict(found, ranking.intersect_ids(others)).ids
+            for field, values in _counts(data, ids, fields).items():
+                counts[(excluded, FIELD_FACETS[field])] = values
+    if sort is None:
+        page = ranking.top(matches, start, stop)
+        scores = matches.scores[np.searchsorted(matches.ids, page)] if page.shape[0] else page
+    else:
+        field, descending = sort
+        page = ranking.top(matches, start, stop, data.ranks(field), descending=descending)
+        scores = np.zeros(page.shape[0])
+    return Outcome(total=len(matches), page=page, scores=np.asarray(scores, dtype=np.float64),
+                   counts=counts)
+
+
+def matching_ids(data: GenerationData, q: wq.Query, parts: dict[str, wq.Query],
+                 sort: tuple[str, bool] | None) -> np.ndarray:
+    """Every live match's document number (int32), in ``sort`` order or index order.
+
+    Raises:
+        Unsupported: as :func:`run`.
+    """
+    found = evaluate(q, data)
+    found = DocSet(found.ids[data.live[found.ids]], found.scores[data.live[found.ids]])
+    matches = ranking.restrict(found, ranking.intersect_ids(list(filter_ids(data, parts)
+                                                                .values())))
+    if sort is None:
+        return matches.ids
+    field, descending = sort
+    return ranking.top(matches, 0, len(matches), data.ranks(field), descending=descending)
