@@ -189,3 +189,15 @@ def test_long_phrases_check_positions_where_a_word_repeats(tmp_path) -> None:
         assert [h.id for h in fast.search(query).hits] == [h.id for h in slow.search(query).hits]
         pairs = SearchQuery('"san luis"', limit=10)
         assert fast.search(pairs).total == slow.search(pairs).total == 5
+
+
+def test_posting_lists_are_written_in_large_blocks(tmp_path) -> None:
+    from indexer.whoosh_backend.postings import _leaf_matcher
+    from indexer.whoosh_backend.writing import POSTING_BLOCK
+
+    with WhooshBackend(tmp_path / "index") as backend:
+        backend.upsert(real_resources())
+        (segment, _), = backend._fresh_searcher().reader().leaf_readers()
+        matcher = _leaf_matcher(segment.postings("source", "calpoly"))
+        assert 128 < 208 <= POSTING_BLOCK  # Whoosh's default would split 208 in two blocks
+        assert matcher._blocklength == 208 and matcher._lastblock

@@ -21,7 +21,6 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
 from whoosh.writing import CLEAR
 
 from harvester.record import Resource
-from indexer import analysis
 from indexer.backend import (
     IndexBackendError,
     IndexLockedError,
@@ -33,7 +32,7 @@ from indexer.backend import (
     write_last_seq,
 )
 from indexer.facets import facet_values
-from indexer.querytext import correct, plain_words, strip_dangling_operators
+from indexer.querytext import plain_words, strip_dangling_operators
 from indexer.whoosh_backend import fastpath
 from indexer.whoosh_backend.postings import GenerationData
 from indexer.whoosh_backend.queries import (
@@ -41,6 +40,7 @@ from indexer.whoosh_backend.queries import (
     matched_terms,
     matcher_docnums,
     search_with_matchers,
+    suggestion,
     to_all_field,
 )
 from indexer.whoosh_backend.schema import SCHEMA_FILENAME, SCHEMA_VERSION, build_schema
@@ -329,8 +329,7 @@ class WhooshBackend:
             except fastpath.Unsupported:
                 found = None
             if found is not None:
-                page = [_StoredHit(searcher.stored_fields(int(docnum)), float(score))
-                        for docnum, score in zip(found.page, found.scores)]
+                page = fastpath.stored_hits(searcher, found)
                 terms = matched_terms(q, searcher) if query.snippets and page else None
                 return SearchResult(
                     total=found.total, page=query.page, page_size=query.limit,
@@ -381,25 +380,9 @@ class WhooshBackend:
             searcher.close()
 
     def _suggest(self, searcher, text: str) -> str | None:
-        """The query text with each unknown word replaced by the closest indexed word.
-
-        Candidates keep the first letter (as spell checkers do: far fewer to rank).
-        """
-        def known(word: str) -> bool:
-            if searcher.doc_frequency("all", analysis.fold(word)):
-                return True
-            if self.fast_path:
-                try:
-                    data = self._data_of(searcher)
-                    found = fastpath.evaluate(self._plain_query(word), data).ids
-                    return bool(data.live[found].any())
-                except fastpath.Unsupported:
-                    pass
-            return bool(searcher.search(self._plain_query(word), limit=1).scored_length())
-
-        return correct(text, known,
-                       lambda w: searcher.suggest("all", w, limit=8, maxdist=2, prefix=1),
-                       lambda w: searcher.doc_frequency("all", w))
+        """"Did you mean": see :func:`.queries.suggestion`."""
+        data = self._data_of(searcher) if self.fast_path else None
+        return suggestion(searcher, text, self._plain_query, data)
 
     def close(self) -> None:
         """Close the searcher and the index."""
@@ -424,11 +407,3 @@ def _dir_stamp(path: Path) -> int | None:
     except OSError:
         return None
     return stamp if time.time_ns() - stamp > 1_000_000_000 else None
-
-
-class _StoredHit(dict):
-    """A document's stored fields with its score: what :func:`to_hit` reads."""
-
-    def __init__(self, fields: dict, score: float) -> None:
-        super().__init__(fields)
-        self.score = score

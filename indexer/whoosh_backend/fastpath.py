@@ -307,3 +307,17 @@ def matching_ids(data: GenerationData, q: wq.Query, parts: dict[str, wq.Query],
         return matches.ids
     field, descending = sort
     return ranking.top(matches, 0, len(matches), data.ranks(field), descending=descending)
+
+
+class _StoredHit(dict):
+    """A document's stored fields with its score: what :func:`to_hit` reads."""
+
+    def __init__(self, fields: dict, score: float) -> None:
+        super().__init__(fields)
+        self.score = score
+
+
+def stored_hits(searcher, found: Outcome) -> list[_StoredHit]:
+    """The page's stored fields with their scores, in page order."""
+    return [_StoredHit(searcher.stored_fields(int(docnum)), float(score))
+            for docnum, score in zip(found.page, found.scores)]

@@ -17,6 +17,7 @@ from indexer import analysis
 from indexer.backend import FACETS, IndexBackendError, SearchQuery, SearchResult
 from indexer.facets import DERIVED_FACETS, count_plan, facet_values, licences_for
 from indexer.filter_values import matching_values
+from indexer.querytext import correct
 from indexer.whoosh_fields import FACET_FIELDS, FIELD_FACETS, SINGLE_VALUED, SORTS, to_hit
 
 
@@ -180,3 +181,34 @@ def matched_terms(q: wq.Query, searcher) -> set[tuple[str, str]]:
     except Exception:  # snippets are a nicety: never fail a search for them
         pass
     return {(f, t.decode() if isinstance(t, bytes) else t) for f, t in found}
+
+
+def suggestion(searcher, text: str, plain_query, data=None) -> str | None:
+    """The query text with each unknown word replaced by the closest indexed word.
+
+    Candidates come from the ``all`` field and keep the first letter (as spell checkers
+    do: far fewer to rank); a word is known when ``all`` has it or it matches a document
+    (through the fast path when ``data`` is given, else Whoosh's matchers).
+
+    Args:
+        searcher: An open Whoosh searcher.
+        text: The query text.
+        plain_query: ``text`` → the query of its plain words (the backend's parser).
+        data: The generation's :class:`~.postings.GenerationData`, or ``None``.
+    """
+    from indexer.whoosh_backend import fastpath
+
+    def known(word: str) -> bool:
+        if searcher.doc_frequency("all", analysis.fold(word)):
+            return True
+        if data is not None:
+            try:
+                found = fastpath.evaluate(plain_query(word), data).ids
+                return bool(data.live[found].any())
+            except fastpath.Unsupported:
+                pass
+        return bool(searcher.search(plain_query(word), limit=1).scored_length())
+
+    return correct(text, known,
+                   lambda w: searcher.suggest("all", w, limit=8, maxdist=2, prefix=1),
+                   lambda w: searcher.doc_frequency("all", w))
