@@ -196,16 +196,25 @@ def index(ctx: click.Context, rebuild: bool) -> None:
     """Update the index from the store (it is derived).
 
     The index can always be rebuilt from the store: --rebuild does that, atomically
-    (searches keep using the old index until the new one is complete).
+    (searches keep using the old index until the new one is complete). Takes the run lock
+    of OER_HOME: exits 1 while a harvest or scheduled run holds it.
     """
+    from harvester.locking import LockBusyError, run_lock
+
     home = home_from(ctx)
-    store = Store(home.store)
-    try:
-        report, indexed = update_index(store, home.index, rebuild=rebuild)
-        click.echo(f"index: +{report.upserted:,} updated, -{report.deleted:,} removed; "
-                   f"{indexed:,} records indexed")
-    finally:
-        store.close()
+    command = "oer index --rebuild" if rebuild else "oer index"
+    try:  # one writer per OER_HOME: not beside a harvest or a scheduled run
+        with run_lock(home.root, command):
+            store = Store(home.store)
+            try:
+                report, indexed = update_index(store, home.index, rebuild=rebuild)
+            finally:
+                store.close()
+    except LockBusyError as exc:
+        click.echo(f"{command}: {exc}", err=True)
+        ctx.exit(1)
+    click.echo(f"index: +{report.upserted:,} updated, -{report.deleted:,} removed; "
+               f"{indexed:,} records indexed")
 
 
 @cli.command()

@@ -95,6 +95,19 @@ def test_harvest_exits_1_when_another_run_holds_the_lock(tmp_path):
     assert not (tmp_path / "home" / "reports").exists()
 
 
+def test_index_exits_1_when_another_run_holds_the_lock(tmp_path):
+    config = config_file(tmp_path, "http://127.0.0.1:9/oai")
+    with run_lock(tmp_path / "home", "oer harvest (due)"):
+        result = oer(tmp_path, "--config", str(config), "index", "--rebuild")
+    assert result.exit_code == 1
+    assert "oer index --rebuild: another oer run holds the lock" in result.stderr
+    assert "'oer harvest (due)'" in result.stderr
+    assert not (tmp_path / "home" / "index").exists()
+    result = oer(tmp_path, "--config", str(config), "index")  # lock free again
+    assert result.exit_code == 0, result.stderr
+    assert "0 records indexed" in result.stdout
+
+
 def test_quiet_prints_only_what_went_wrong(tmp_path):
     with serve() as good:
         ok = oer(tmp_path, "--config", str(config_file(tmp_path, good.url)), "--quiet",
