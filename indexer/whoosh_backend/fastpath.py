@@ -35,9 +35,6 @@ from indexer.ranking import DocSet
 from indexer.whoosh_backend.postings import MATCH_FIELD, GenerationData
 from indexer.whoosh_fields import FACET_FIELDS, FIELD_FACETS, SINGLE_VALUED, TEXT_FIELDS
 
-#: Filter id arrays kept per generation (by the filter query's repr).
-FILTER_CACHE_SIZE = 128
-
 #: Expanded terms of one prefix, wildcard or fuzzy term (Whoosh expands them all too).
 MAX_EXPANSIONS = 4096
 
@@ -214,9 +211,7 @@ def _boosted(docs: DocSet, boost: float) -> DocSet:
 # -- filters, facets, pages ----------------------------------------------------------------
 
 def _remember_filter(data: GenerationData, key: str, ids: np.ndarray) -> None:
-    data.filters[key] = ids
-    while len(data.filters) > FILTER_CACHE_SIZE:
-        data.filters.popitem(last=False)
+    data.filters.put(key, ids, int(ids.nbytes) + 64)
 
 
 def filter_ids(data: GenerationData, parts: dict[str, wq.Query]) -> dict[str, np.ndarray]:

@@ -15,7 +15,7 @@ Everything is built lazily and belongs to one generation: a commit makes a new
 :class:`GenerationData` (the old one is dropped with its searcher), so cached counts can
 never be stale. Memory per document: 1 byte (live mask), 4 per text field searched
 (lengths), 4 per facet or sort field used, 8 per (document, value) pair of a many-valued
-facet; plus the posting LRU (``cache_mb``).
+facet; plus the posting LRU (``cache_mb``) and the filter LRU (a quarter of it).
 
 Private Whoosh names used (whoosh-reloaded 2.7.5 is pinned): the leaf matcher's
 ``_read_ids``/``_read_weights``/``_goto`` block walk, ``SegmentReader.deleted_docs_set``, the
@@ -127,6 +127,42 @@ def _length_bytes(column, n: int) -> np.ndarray:
     return raw
 
 
+class ArrayCache:
+    """A least-recently-used cache bounded by the bytes of its values.
+
+    Args:
+        limit_mb: Bound on the summed ``nbytes`` of the values kept, MB. A value larger
+            than a quarter of it is not kept (it would evict everything else).
+    """
+
+    def __init__(self, limit_mb: int) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._sizes: dict = {}
+        self._bytes = 0
+        self._limit = limit_mb * 2**20
+
+    def get(self, key):
+        """The value of ``key`` (now the most recent), or ``None``."""
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key, value, nbytes: int) -> None:
+        """Keep ``value`` (``nbytes`` large) under ``key``, evicting the least recent."""
+        if nbytes > self._limit // 4 or key in self._items:
+            return
+        self._items[key] = value
+        self._sizes[key] = nbytes
+        self._bytes += nbytes
+        while self._bytes > self._limit and self._items:
+            old, _ = self._items.popitem(last=False)
+            self._bytes -= self._sizes.pop(old)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class GenerationData:
     """Arrays of one index generation, read from a Whoosh searcher on demand.
 
@@ -141,15 +177,15 @@ class GenerationData:
         self.generation = self.reader.generation()
         self.size = self.reader.doc_count_all()
         self._leaves = [(leaf, int(offset)) for leaf, offset in self.reader.leaf_readers()]
-        self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
-        self._cache_bytes = 0
-        self._cache_limit = cache_mb * 2**20
+        self._cache = ArrayCache(cache_mb)
         self._live: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
         self._single: dict[str, tuple[list[str], np.ndarray]] = {}
         self._multi: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self._ranks: dict[str, np.ndarray] = {}
-        self.filters: OrderedDict[str, np.ndarray] = OrderedDict()  # repr(query) -> ids
+        #: Document numbers of filter queries and checked phrases, by ``repr`` (a quarter
+        #: of ``cache_mb``).
+        self.filters = ArrayCache(max(cache_mb // 4, 1))
 
     # -- postings ------------------------------------------------------------------------
 
@@ -159,7 +195,6 @@ class GenerationData:
         key = (field, btext)
         found = self._cache.get(key)
         if found is not None:
-            self._cache.move_to_end(key)
             return found
         ids_parts: list[np.ndarray] = []
         weight_parts: list[np.ndarray] = []
@@ -174,17 +209,8 @@ class GenerationData:
                              np.concatenate(weight_parts))
         else:
             found = Postings(np.empty(0, np.int32), np.empty(0, np.float64))
-        self._remember(key, found)
+        self._cache.put(key, found, found.nbytes)
         return found
-
-    def _remember(self, key: tuple[str, bytes], found: Postings) -> None:
-        if found.nbytes > self._cache_limit // 4:
-            return  # a huge list would evict everything else
-        self._cache[key] = found
-        self._cache_bytes += found.nbytes
-        while self._cache_bytes > self._cache_limit and self._cache:
-            _, old = self._cache.popitem(last=False)
-            self._cache_bytes -= old.nbytes
 
     def positions(self, field: str, text: str, docnums: np.ndarray) -> dict[int, list[int]]:
         """Positions of ``field:text`` in each of ``docnums`` that contains it.
