@@ -8,8 +8,9 @@ per matching document per field), each node is evaluated here:
   as Whoosh scores the field's own term (:mod:`indexer.ranking`), so rankings agree;
 - ``Or``/``And``/``AndNot``/``Not``/``Every`` → set algebra, scores summed;
 - a ``Phrase`` → its word pairs in ``match`` (exact for two words); longer phrases are
-  narrowed to the documents with every pair, then checked with Whoosh's own positional
-  matcher on those documents only;
+  narrowed to the documents with every pair; where an inner word occurs more than once,
+  the words' positions in the text field are read for those documents only; scored as
+  Whoosh scores a phrase (the sum of its words' scores);
 - ``Prefix``/``Wildcard``/``FuzzyTerm``/``TermRange`` (the ``all`` field, filters) → the
   union of their expanded terms, each scored as a term of its field (as Whoosh's
   ``MultiTerm``);
