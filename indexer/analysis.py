@@ -27,6 +27,7 @@ jieba, https://github.com/fxsjy/jieba ; Unicode UAX #15 (NFKD).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -279,10 +280,16 @@ def analyse(text: str, bucket: str, *, stemming: bool = True,
         yield Token(term, pos, start, end)
 
 
+@functools.lru_cache(maxsize=256)
 def analysed(text: str, bucket: str, *, stemming: bool = True,
              index: bool = False) -> list[tuple[str, int, int, int]]:
     """:func:`analyse` as a list of plain tuples, the whole text at once (the indexer's
     form: no :class:`Token` per word, one ``stemWords`` call per value).
+
+    The last 256 results are kept: indexing analyses each text twice, for its field and
+    for the ``match`` field (:mod:`indexer.match_terms`); the same query words are
+    analysed for every field of their bucket. The list returned is shared: read it, do
+    not change it.
 
     Args:
         text: The text.

@@ -44,17 +44,36 @@ def _terms_of(text: str, bucket: str, field: str, out: list[str]) -> None:
                 out.append(bigram(field, term, after))
 
 
-def match_terms(doc: IndexDocument) -> list[str]:
-    """The ``match`` field of a document: one entry per word and per adjacent word pair.
+#: What the ``match`` field is given: ``((field, bucket, text), …)``.
+MatchSources = tuple[tuple[str, str, str], ...]
+
+
+def match_sources(doc: IndexDocument) -> MatchSources:
+    """The texts of a document's ``match`` terms, with their field and analyser bucket.
+
+    The index computes the terms from these (:func:`terms_of`) where it analyses the text
+    fields anyway (in the indexing worker processes), so each text is analysed once.
+    """
+    out = [(f"{kind}_{bucket}", bucket, text) for (kind, bucket), text in doc.texts.items()
+           if text]
+    out.extend((field, analysis.OTHER, text)
+               for field, text in (("creator", doc.creator), ("publisher", doc.publisher))
+               if text)
+    return tuple(out)
+
+
+def terms_of(sources: MatchSources) -> list[str]:
+    """The ``match`` terms of :func:`match_sources`: one per word and adjacent word pair.
 
     Returns:
         A list of term strings (Whoosh counts repeats as the term frequency).
     """
     out: list[str] = []
-    for (kind, bucket), text in doc.texts.items():
-        if text:
-            _terms_of(text, bucket, f"{kind}_{bucket}", out)
-    for field, text in (("creator", doc.creator), ("publisher", doc.publisher)):
-        if text:
-            _terms_of(text, analysis.OTHER, field, out)
+    for field, bucket, text in sources:
+        _terms_of(text, bucket, field, out)
     return out
+
+
+def match_terms(doc: IndexDocument) -> list[str]:
+    """The ``match`` field of a document: ``terms_of(match_sources(doc))``."""
+    return terms_of(match_sources(doc))

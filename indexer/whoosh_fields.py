@@ -10,7 +10,7 @@ from harvester.record import UNKNOWN_LICENCE, Resource
 from indexer import analysis
 from indexer.backend import Hit
 from indexer.documents import TEXT_KINDS, IndexDocument, to_document
-from indexer.match_terms import match_terms
+from indexer.match_terms import match_sources
 from indexer.snippets import highlight
 
 #: Fields the free-text query searches.
@@ -42,7 +42,7 @@ def document_fields(doc: IndexDocument) -> dict[str, object]:
                         ("all", doc.all_text), ("date", doc.date)):
         if value:
             out[name] = value
-    out["match"] = match_terms(doc)
+    out["match"] = match_sources(doc)  # terms made by the field (MatchField), in the worker
     if doc.language_terms:
         out["language"] = ",".join(doc.language_terms)
     for facet in ("language", "type", "level", "accessibility"):

@@ -13,6 +13,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer import analysis
 from indexer.documents import TEXT_KINDS
+from indexer.match_terms import terms_of
 
 #: Bumped whenever fields or analysers change; an index of another version must be rebuilt.
 SCHEMA_VERSION = 6
@@ -87,6 +88,25 @@ class FacetKeyword(KEYWORD):
         return value
 
 
+class MatchField(TEXT):
+    """The ``match`` field: words and word pairs per text field, no positions.
+
+    Given :func:`indexer.match_terms.match_sources` (``((field, bucket, text), …)``), it
+    indexes :func:`indexer.match_terms.terms_of` of them; a list of terms is indexed as
+    it is. Computing the terms here, not when the document is built, puts the work in
+    the indexing worker processes, next to the text fields' own analysis (whose results
+    :func:`indexer.analysis.analysed` keeps, so each text is analysed once).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=KeywordAnalyzer(), phrase=False)
+
+    def index(self, value, **kwargs):
+        if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+            value = terms_of(value)
+        return super().index(value, **kwargs)
+
+
 def build_schema() -> Schema:
     """The index schema (a fresh object each call, as Whoosh field objects are mutable).
 
@@ -107,8 +127,7 @@ def build_schema() -> Schema:
     fields["publisher"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER))
     fields["all"] = TEXT(analyzer=LanguageTokenizer(analysis.OTHER, stemming=False),
                          phrase=False)
-    # Given as term lists (indexer.match_terms); no positions: the fast path reads it
-    fields["match"] = TEXT(analyzer=KeywordAnalyzer(), phrase=False)
+    fields["match"] = MatchField()
     for name in ("license", "source", "year", "date", "sort_title"):
         fields[name] = ID(sortable=True, stored=name != "sort_title")
     fields["language"] = KEYWORD(lowercase=True, commas=True)
