@@ -6,7 +6,8 @@ per matching document per field), each node is evaluated here:
 
 - a text-field ``Term`` → the ``match`` field's term ``"{field}:{text}"``, scored by BM25
   as Whoosh scores the field's own term (:mod:`indexer.ranking`), so rankings agree;
-- ``Or``/``And``/``AndNot``/``Not``/``Every`` → set algebra, scores summed;
+- ``Or``/``And``/``AndNot``/``Not``/``Every`` → set algebra, scores summed (``field:*``:
+  the documents with a term in that field);
 - a ``Phrase`` → its word pairs in ``match`` (exact for two words); longer phrases are
   narrowed to the documents with every pair; where an inner word occurs more than once,
   the words' positions in the text field are read for those documents only; scored as
@@ -103,6 +104,21 @@ def _field_terms(data: GenerationData, field: str, texts, boost: float) -> DocSe
     return _boosted(ranking.union(parts), boost)
 
 
+def _every_in(data: GenerationData, field: str, boost: float) -> DocSet:
+    """``field:*``: the documents with any term in ``field``, each scored ``boost`` (as
+    Whoosh's ``Every(field)``); a text field's are those of non-zero length."""
+    if field in _TEXT_FIELDS:
+        ids = np.flatnonzero(data.lengths(field) > 0).astype(np.int32)
+        return DocSet.constant(ids, boost)
+    if field not in data.reader.schema:
+        raise Unsupported(f"{field}:*")
+    texts = data.terms(field)
+    if len(texts) > MAX_EXPANSIONS:
+        raise Unsupported(f"{field}:* has too many terms")
+    found = ranking.union([DocSet.constant(data.postings(field, t).ids) for t in texts])
+    return DocSet.constant(found.ids, boost)
+
+
 def _phrase(data: GenerationData, node: wq.Phrase) -> DocSet:
     """Documents with the phrase in ``node``'s field, scored as Whoosh scores a phrase:
     the sum of its words' scores in that field."""
@@ -166,7 +182,9 @@ def evaluate(node: wq.Query, data: GenerationData) -> DocSet:
     if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
         return DocSet.empty()
     if isinstance(node, wq.Every):
-        return DocSet.constant(data.live_ids(), node.boost)
+        if node.fieldname in (None, "", "*"):
+            return DocSet.constant(data.live_ids(), node.boost)
+        return _every_in(data, node.fieldname, node.boost)
     if isinstance(node, wq.Term):
         if node.fieldname in _TEXT_FIELDS:
             return _match_term(data, node.fieldname, unigram(node.fieldname, node.text),
@@ -182,7 +200,8 @@ def evaluate(node: wq.Query, data: GenerationData) -> DocSet:
             texts.append(text)
             if len(texts) > MAX_EXPANSIONS:
                 raise Unsupported("too many expansions")
-        return _field_terms(data, node.field(), texts, node.boost)
+        # one expansion: Whoosh searches it as a plain Term, the multi-term's boost dropped
+        return _field_terms(data, node.field(), texts, node.boost if len(texts) > 1 else 1.0)
     if isinstance(node, wq.AndNot):
         kept = evaluate(node.a, data)
         return ranking.difference(kept, evaluate(node.b, data).ids)
@@ -192,8 +211,9 @@ def evaluate(node: wq.Query, data: GenerationData) -> DocSet:
     if isinstance(node, wq.And) and type(node) is wq.And:
         positive = [c for c in node.subqueries if not isinstance(c, wq.Not)]
         negative = [c.query for c in node.subqueries if isinstance(c, wq.Not)]
+        # Whoosh's inverse matcher scores each of its documents 1.0, summed over the NOTs
         found = (ranking.intersection([evaluate(c, data) for c in positive]) if positive
-                 else DocSet.constant(data.live_ids(), 1.0))
+                 else DocSet.constant(data.live_ids(), float(len(negative) or 1)))
         for child in negative:
             found = ranking.difference(found, evaluate(child, data).ids)
         if positive and negative:  # Whoosh's inverse matcher scores its documents 1.0

@@ -63,9 +63,19 @@ class Postings:
 
 
 def _leaf_matcher(matcher):
-    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
-        matcher = matcher.child  # FilterMatcher (deletions) and other wrappers
-    return matcher
+    """The innermost matcher of ``matcher``, at its first posting.
+
+    A segment with deletions wraps its matcher in a ``FilterMatcher``, which on creation
+    skips the leading deleted postings: whole blocks of them would be lost (and the
+    document frequency, hence the idf, come out lower than Whoosh's), so an unwrapped
+    leaf is reset to its first block.
+    """
+    leaf = matcher
+    while not hasattr(leaf, "_read_ids") and hasattr(leaf, "child"):
+        leaf = leaf.child  # FilterMatcher (deletions) and other wrappers
+    if leaf is not matcher:
+        leaf.reset()
+    return leaf
 
 
 def _read_blocks(matcher, offset: int, ids_out: list, weights_out: list) -> None:
