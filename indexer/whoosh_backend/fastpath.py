@@ -78,11 +78,16 @@ def _match_term(data: GenerationData, field: str, term: str, boost: float) -> Do
     postings = data.postings(MATCH_FIELD, term)
     if not postings.doc_frequency:
         return DocSet.empty()
-    scores = ranking.bm25(postings.weights * FIELD_BOOSTS.get(field, 1.0),
-                          data.lengths(field)[postings.ids],
-                          ranking.idf(postings.doc_frequency, data.size),
-                          data.avg_length(field))
-    return DocSet(postings.ids, scores * boost if boost != 1.0 else scores)
+    return _boosted(DocSet(postings.ids, _bm25(data, postings, field,
+                                               FIELD_BOOSTS.get(field, 1.0))), boost)
+
+
+def _bm25(data: GenerationData, postings, field: str, field_boost: float = 1.0) -> np.ndarray:
+    """Whoosh's BM25F score of one posting list, with ``field``'s lengths and mean length
+    (the field boost multiplies the weights, as Whoosh stores them)."""
+    weights = postings.weights * field_boost if field_boost != 1.0 else postings.weights
+    return ranking.bm25(weights, data.lengths(field)[postings.ids],
+                        ranking.idf(postings.doc_frequency, data.size), data.avg_length(field))
 
 
 def _field_terms(data: GenerationData, field: str, texts, boost: float) -> DocSet:
@@ -94,13 +99,8 @@ def _field_terms(data: GenerationData, field: str, texts, boost: float) -> DocSe
         postings = data.postings(field, text)
         if not postings.doc_frequency:
             continue
-        if scorable:
-            scores = ranking.bm25(postings.weights, data.lengths(field)[postings.ids],
-                                  ranking.idf(postings.doc_frequency, data.size),
-                                  data.avg_length(field))
-        else:
-            scores = postings.weights
-        parts.append(DocSet(postings.ids, scores))
+        parts.append(DocSet(postings.ids, _bm25(data, postings, field) if scorable
+                            else postings.weights))
     return _boosted(ranking.union(parts), boost)
 
 
@@ -242,8 +242,7 @@ def filter_ids(data: GenerationData, parts: dict[str, wq.Query]) -> dict[str, np
         key = repr(query)
         ids = data.filters.get(key)
         if ids is None:
-            ids = evaluate(query, data).ids
-            ids = ids[data.live[ids]]
+            ids = _live(data, evaluate(query, data)).ids
             _remember_filter(data, key, ids)
         out[facet] = ids
     return out
@@ -266,6 +265,20 @@ def _counts(data: GenerationData, ids: np.ndarray, fields: set[str]) -> dict[str
     return out
 
 
+def _live(data: GenerationData, docs: DocSet) -> DocSet:
+    """``docs`` without deleted documents."""
+    keep = data.live[docs.ids]
+    return DocSet(docs.ids[keep], docs.scores[keep])
+
+
+def _matches(data: GenerationData, q: wq.Query, parts: dict[str, wq.Query]
+             ) -> tuple[DocSet, dict[str, np.ndarray], DocSet]:
+    """``(live matches of q, allowed ids per filtered facet, matches under every filter)``."""
+    found = _live(data, evaluate(q, data))
+    allowed = filter_ids(data, parts)
+    return found, allowed, ranking.restrict(found, ranking.intersect_ids(list(allowed.values())))
+
+
 def run(data: GenerationData, q: wq.Query, parts: dict[str, wq.Query], *, start: int,
         stop: int, sort: tuple[str, bool] | None, facets: bool) -> Outcome:
     """Evaluate ``q`` under the facet filters ``parts``; a page and facet counts.
@@ -281,10 +294,7 @@ def run(data: GenerationData, q: wq.Query, parts: dict[str, wq.Query], *, start:
     Raises:
         Unsupported: when ``q`` or a filter uses a construct the fast path lacks.
     """
-    found = evaluate(q, data)
-    found = DocSet(found.ids[data.live[found.ids]], found.scores[data.live[found.ids]])
-    allowed = filter_ids(data, parts)
-    matches = ranking.restrict(found, ranking.intersect_ids(list(allowed.values())))
+    found, allowed, matches = _matches(data, q, parts)
     counts: dict = {}
     if facets:
         plan = {excluded: {FACET_FIELDS[f] for f in group}
@@ -315,10 +325,7 @@ def matching_ids(data: GenerationData, q: wq.Query, parts: dict[str, wq.Query],
     Raises:
         Unsupported: as :func:`run`.
     """
-    found = evaluate(q, data)
-    found = DocSet(found.ids[data.live[found.ids]], found.scores[data.live[found.ids]])
-    matches = ranking.restrict(found, ranking.intersect_ids(list(filter_ids(data, parts)
-                                                                .values())))
+    matches = _matches(data, q, parts)[2]
     if sort is None:
         return matches.ids
     field, descending = sort

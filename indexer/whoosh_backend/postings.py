@@ -3,8 +3,8 @@
 Part of the Whoosh seam. Reads Whoosh's segments into NumPy arrays:
 
 - a posting list ``(field, term)`` → document numbers (int32) and weights (float64), read a
-  block at a time (``W3LeafMatcher``'s block ids and weights: one unpickle per block of up
-  to 128 postings instead of Python calls per posting), kept in a bounded LRU;
+  block at a time (one unpickle per block of up to 1,024 postings, decoded with NumPy,
+  instead of Python calls per posting), kept in a bounded LRU;
 - a text field's length per document (Whoosh's one-byte length column, decoded), for the
   fields a query touches;
 - per facet field, each document's value code (single-valued) or (document, value) pairs
@@ -17,8 +17,8 @@ never be stale. Memory per document: 1 byte (live mask), 4 per text field search
 (lengths), 4 per facet or sort field used, 8 per (document, value) pair of a many-valued
 facet; plus the posting LRU (``cache_mb``) and the filter LRU (a quarter of it).
 
-Private Whoosh names used (whoosh-reloaded 2.7.5 is pinned): the leaf matcher's
-``_read_ids``/``_read_weights``/``_goto`` block walk, ``SegmentReader.deleted_docs_set``, the
+Private Whoosh names used (whoosh-reloaded 2.7.5 is pinned): the leaf matcher's block walk
+(``_read_data``/``_data``/``_goto``/``_maxid``/``_read_values``), ``SegmentReader.deleted_docs_set``, the
 per-document reader's ``_cached_reader`` of a length column. A change there fails loudly
 (``AttributeError``) in the contract tests, not silently.
 """
@@ -192,7 +192,6 @@ class GenerationData:
         self._lengths: dict[str, np.ndarray] = {}
         self._single: dict[str, tuple[list[str], np.ndarray]] = {}
         self._multi: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
-        self._ranks: dict[str, np.ndarray] = {}
         #: Document numbers of filter queries and checked phrases, by ``repr`` (a quarter
         #: of ``cache_mb``).
         self.filters = ArrayCache(max(cache_mb // 4, 1))
@@ -344,8 +343,6 @@ class GenerationData:
         return self._multi[field]
 
     def ranks(self, field: str) -> np.ndarray:
-        """Rank of each document's key in ``field``'s term order (-1: no key), int32."""
-        if field not in self._ranks:
-            _, codes = self.single_valued(field)
-            self._ranks[field] = codes
-        return self._ranks[field]
+        """Rank of each document's key in ``field``'s term order (-1: no key), int32: the
+        value codes of :meth:`single_valued`, since terms are kept in sorted order."""
+        return self.single_valued(field)[1]
