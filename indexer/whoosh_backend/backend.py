@@ -138,15 +138,21 @@ class WhooshBackend:
         try:
             return open_writer(self._ix, timeout_s=self.lock_timeout_s)
         except whoosh_index.LockError as exc:
-            raise IndexLockedError(
-                f"index {self.index_dir} is locked by another writer "
-                f"(waited {self.lock_timeout_s} s)", self.index_dir) from exc
+            raise self._lock_timeout() from exc
+
+    def _lock_timeout(self) -> IndexLockedError:
+        return IndexLockedError(f"index {self.index_dir} is locked by another writer "
+                                f"(waited {self.lock_timeout_s} s)", self.index_dir)
 
     def _commit(self, writer, **kwargs) -> None:
         try:
             writer.commit(**kwargs)
         except whoosh_index.LockError as exc:
             raise IndexLockedError(f"index {self.index_dir} is locked", self.index_dir) from exc
+        self._after_commit()
+
+    def _after_commit(self) -> None:
+        """Reopen the kept searcher on the new generation (when one is open)."""
         if self._searcher is not None:
             self._fresh_searcher()
 
@@ -199,13 +205,10 @@ class WhooshBackend:
             added = bulk_add(self._ix, documents, timeout_s=self.lock_timeout_s,
                              procs=bulk_procs(size_hint))
         except whoosh_index.LockError as exc:
-            raise IndexLockedError(
-                f"index {self.index_dir} is locked by another writer "
-                f"(waited {self.lock_timeout_s} s)", self.index_dir) from exc
+            raise self._lock_timeout() from exc
         except IndexWorkerError as exc:
             raise IndexBackendError(f"index {self.index_dir}: {exc}", self.index_dir) from exc
-        if self._searcher is not None:
-            self._fresh_searcher()
+        self._after_commit()
         return added
 
     def delete(self, record_ids: Iterable[str]) -> int:
