@@ -10,10 +10,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from harvester.cli_common import Home
 from harvester.oai_dc import map_oai_dc
 from harvester.oai_response import parse_response
 from harvester.record import Resource
 from harvester.store import SourceState, Store, StoredItem
+from indexer.lifecycle import update_index
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "oai"
@@ -59,6 +61,19 @@ def fill_store(store: Store, items) -> None:
         run_id = store.start_run(source, None, None, "2026-08-10T08:56:30Z")
         store.save_page(run_id, source_items, SourceState(source=source))
         store.finish_run(run_id, "complete", None, SourceState(source=source, status="complete"))
+
+
+def indexed_home(root: Path, items=None) -> Home:
+    """An ``OER_HOME`` at ``root`` whose store holds ``items`` (default: :func:`real_items`)
+    and whose index is built from it, as a harvest leaves them."""
+    home = Home(root)
+    store = Store(home.store)
+    try:
+        fill_store(store, real_items() if items is None else items)
+        update_index(store, home.index)
+    finally:
+        store.close()
+    return home
 
 
 def by_id(record_id: str) -> Resource:

@@ -14,11 +14,8 @@ import time
 
 import pytest
 
-from harvester.cli_common import Home
-from harvester.store import Store
-from indexer.lifecycle import update_index
 from search.web import create_app
-from search_corpus import fill_store, real_items
+from search_corpus import indexed_home
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -33,11 +30,7 @@ pytestmark = pytest.mark.skipif(
 def base_url(tmp_path_factory):
     import uvicorn
 
-    home = Home(tmp_path_factory.mktemp("home"))
-    store = Store(home.store)
-    fill_store(store, real_items())
-    update_index(store, home.index)
-    store.close()
+    home = indexed_home(tmp_path_factory.mktemp("home"))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

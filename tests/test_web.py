@@ -11,13 +11,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from harvester.cli_common import Home
 from harvester.record import LangString, Licence
-from harvester.store import Store
-from indexer.lifecycle import update_index
 from search.i18n import LOCALE_DIR, choose_language
 from search.web import MAX_PAGE_SIZE, create_app, safe_href
-from search_corpus import fill_store, real_items
+from search_corpus import indexed_home, real_items
 
 RCAAP_ID = "rcaap:oai:ojs.revistas.rcaap.pt:article/6860"  # an id with "/" in it
 HOSTILE_TITLE = '<script>alert("x")</script> Open <b>textbooks</b> & more'
@@ -36,11 +33,7 @@ def hostile_item():
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("home"))
-    store = Store(home.store)
-    fill_store(store, [*real_items(), hostile_item()])
-    update_index(store, home.index)
-    store.close()
+    home = indexed_home(tmp_path_factory.mktemp("home"), [*real_items(), hostile_item()])
     with TestClient(create_app(home)) as c:
         yield c
 
@@ -192,12 +185,7 @@ schedule = "every 30d"
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     """The store and index of ``client``, for apps built with other settings."""
-    home = Home(tmp_path_factory.mktemp("status-home"))
-    store = Store(home.store)
-    fill_store(store, real_items())
-    update_index(store, home.index)
-    store.close()
-    return home
+    return indexed_home(tmp_path_factory.mktemp("status-home"))
 
 
 def test_api_status_lists_configured_then_stored_sources(home, tmp_path) -> None:
