@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Random tests (Hypothesis) draw the same examples on every run, so CI cannot pass or fail
+# by chance; `HYPOTHESIS_PROFILE=explore` draws new ones, 25 times as many, to hunt for
+# bugs (then pin what it finds as a fixed case).
+settings.register_profile("ci", derandomize=True, max_examples=40, print_blob=True)
+settings.register_profile("explore", max_examples=1000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 sys.path.insert(0, str(Path(__file__).parent))
 

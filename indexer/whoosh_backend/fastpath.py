@@ -34,7 +34,7 @@ from indexer.documents import TEXT_KINDS
 from indexer.facets import count_plan
 from indexer.match_terms import bigram, unigram
 from indexer.ranking import DocSet
-from indexer.whoosh_backend.postings import MATCH_FIELD, GenerationData
+from indexer.whoosh_backend.postings import MATCH_FIELD, GenerationData, segment_expansions
 from indexer.whoosh_fields import FACET_FIELDS, FIELD_FACETS, SINGLE_VALUED, TEXT_FIELDS
 
 #: Expanded terms of one prefix, wildcard or fuzzy term (Whoosh expands them all too).
@@ -102,6 +102,27 @@ def _field_terms(data: GenerationData, field: str, texts, boost: float) -> DocSe
         parts.append(DocSet(postings.ids, _bm25(data, postings, field) if scorable
                             else postings.weights))
     return _boosted(ranking.union(parts), boost)
+
+
+def _expanded(data: GenerationData, node: wq.MultiTerm) -> DocSet:
+    """A prefix, wildcard, fuzzy term or range: its expanded terms ORed, expanded per
+    segment as Whoosh's ``MultiTerm.matcher`` does
+    (:func:`~indexer.whoosh_backend.postings.segment_expansions`). In a segment where it
+    expands to one term Whoosh searches that as a plain ``Term``: the boost is dropped
+    there only."""
+    try:
+        segments = segment_expansions(node, data.reader, MAX_EXPANSIONS)
+    except OverflowError:
+        raise Unsupported("too many expansions") from None
+    texts = sorted(set().union(*(terms for _, _, terms in segments)))
+    found = _field_terms(data, node.field(), texts, 1.0)
+    if node.boost == 1.0 or not len(found):
+        return found
+    factor = np.ones(data.size, dtype=np.float64)
+    for offset, count, terms in segments:
+        if len(terms) > 1:
+            factor[offset:offset + count] = node.boost
+    return DocSet(found.ids, found.scores * factor[found.ids])
 
 
 def _every_in(data: GenerationData, field: str, boost: float) -> DocSet:
@@ -195,13 +216,7 @@ def evaluate(node: wq.Query, data: GenerationData) -> DocSet:
             raise Unsupported(f"phrase in {node.fieldname}")
         return _phrase(data, node)
     if isinstance(node, wq.MultiTerm):  # Prefix, Wildcard, FuzzyTerm, TermRange…
-        texts = []
-        for text in node._btexts(data.reader):
-            texts.append(text)
-            if len(texts) > MAX_EXPANSIONS:
-                raise Unsupported("too many expansions")
-        # one expansion: Whoosh searches it as a plain Term, the multi-term's boost dropped
-        return _field_terms(data, node.field(), texts, node.boost if len(texts) > 1 else 1.0)
+        return _expanded(data, node)
     if isinstance(node, wq.AndNot):
         kept = evaluate(node.a, data)
         return ranking.difference(kept, evaluate(node.b, data).ids)

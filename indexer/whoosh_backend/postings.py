@@ -346,3 +346,35 @@ class GenerationData:
         """Rank of each document's key in ``field``'s term order (-1: no key), int32: the
         value codes of :meth:`single_valued`, since terms are kept in sorted order."""
         return self.single_valued(field)[1]
+
+
+def segment_expansions(node, reader, limit: int):
+    """A Whoosh ``MultiTerm``'s expanded terms in each segment, as Whoosh's
+    ``MultiTerm.matcher`` finds them (it is given one segment's reader at a time).
+
+    This differs from expanding over the whole index for ``FuzzyTerm``: a segment reader
+    uses its Levenshtein automaton (no transpositions: ``03~`` does not reach ``30``), the
+    multi-segment reader Damerau–Levenshtein distance. Empty terms are skipped, as Whoosh
+    skips them.
+
+    Args:
+        node: A ``whoosh.query.MultiTerm`` (prefix, wildcard, fuzzy term, range).
+        reader: A Whoosh reader (one segment or several).
+        limit: Most distinct terms to expand, over all segments.
+
+    Returns:
+        ``[(offset, doc_count_all, terms), …]``, one per segment in document-number order;
+        ``terms`` is a set of ``str`` or ``bytes`` (as the node yields them).
+
+    Raises:
+        OverflowError: when the union of the terms exceeds ``limit``.
+    """
+    out = []
+    seen: set = set()
+    for leaf, offset in reader.leaf_readers():
+        terms = {t for t in node._btexts(leaf) if t}
+        seen |= terms
+        if len(seen) > limit:
+            raise OverflowError(f"more than {limit} expansions")
+        out.append((int(offset), leaf.doc_count_all(), terms))
+    return out
