@@ -85,6 +85,19 @@ def _normalise_filters(filters: object) -> tuple[tuple[str, tuple[str, ...]], ..
     return tuple((name, tuple(vals)) for name, vals in sorted(merged.items()) if vals)
 
 
+def _normalise_year_ranges(ranges: object) -> tuple[tuple[int | None, int | None], ...]:
+    out: list[tuple[int | None, int | None]] = []
+    for low, high in ranges:  # type: ignore[attr-defined]
+        pair = (None if low is None else int(low), None if high is None else int(high))
+        if pair == (None, None):
+            raise ValueError("a year range needs a first or a last year")
+        if None not in pair and pair[0] > pair[1]:  # type: ignore[operator]
+            raise ValueError(f"year range {pair[0]}-{pair[1]}: {pair[0]} is after {pair[1]}")
+        if pair not in out:
+            out.append(pair)
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     """One search request.
@@ -116,10 +129,15 @@ class SearchQuery:
         page: Page number, from 1.
         facets: True to count facet values (:attr:`SearchResult.facets`).
         snippets: True to make highlighted snippets (:attr:`Hit.snippet`).
+        year_ranges: Inclusive ``(first, last)`` year ranges, either end ``None`` for
+            open (``(2014, 2015)``, ``(2010, None)``; a single year is ``(y, y)``), ORed
+            with each other and with ``filters["year"]`` values as the ``year`` facet's
+            filter, which is ANDed with ``year_from``/``year_to`` (so those narrow it).
 
     Raises:
-        ValueError: for ``limit`` or ``page`` below 1, an unknown facet or sort, or
-            ``year_from`` after ``year_to``.
+        ValueError: for ``limit`` or ``page`` below 1, an unknown facet or sort,
+            ``year_from`` after ``year_to``, or a year range open at both ends or
+            whose first year is after its last.
     """
 
     text: str
@@ -133,6 +151,7 @@ class SearchQuery:
     page: int = 1
     facets: bool = False
     snippets: bool = True
+    year_ranges: tuple[tuple[int | None, int | None], ...] = ()
 
     def __post_init__(self) -> None:
         if self.limit < 1:
@@ -144,6 +163,7 @@ class SearchQuery:
         if (self.year_from is not None and self.year_to is not None
                 and self.year_from > self.year_to):
             raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
+        object.__setattr__(self, "year_ranges", _normalise_year_ranges(self.year_ranges))
         object.__setattr__(self, "licences", tuple(
             canonical_value("license", v.strip()) for v in self.licences if v.strip()))
         if self.language and self.language.strip():

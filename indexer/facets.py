@@ -128,7 +128,18 @@ def facet_values(query: SearchQuery, active: Collection[str],
         selected = {fold(v) for v in query.values(facet)}
         if facet == "year":
             items = sorted(raw.items(), reverse=True)
+            selected |= {v for v in raw if _in_ranges(v, query.year_ranges)}
         else:
             items = sorted(raw.items(), key=lambda kv: (-kv[1], kv[0]))
         out[facet] = tuple(FacetValue(value, n, fold(value) in selected) for value, n in items)
     return out
+
+
+def _in_ranges(year: str, ranges) -> bool:
+    """True when the indexed ``year`` (``"2015"``) lies in one of the inclusive
+    ``(first, last)`` ranges of :attr:`~indexer.backend.SearchQuery.year_ranges`."""
+    if not year.isdigit():
+        return False
+    value = int(year)
+    return any((low is None or low <= value) and (high is None or value <= high)
+               for low, high in ranges)

@@ -17,6 +17,13 @@ Bad parameters get a ``400`` with a JSON body ``{"error": {"status", "message",
 "params": [{"name", "problem"}]}}`` (on ``/`` an HTML page saying the same); page size
 is capped at :data:`MAX_PAGE_SIZE`.
 
+Parameters as in ``oer search``: ``limit`` is an alias of ``size`` (the page size; both
+given and different is a bad parameter naming both; URLs the page builds say ``size``).
+``year`` takes what ``--year`` takes (:func:`search.cli_search.parse_year_range`): a year
+``2019`` or a range ``2014-2015``, ``2010-``, ``-2020``. Repeated ``year`` values are
+ORed; ``year_from``/``year_to`` then narrow them (AND): ``year=2010-2020&year_from=2015``
+is 2015-2020, ``year=2012&year_from=2015`` matches nothing.
+
 Harvested text is untrusted: templates escape everything, and only ``http(s)`` URLs
 become links (:func:`safe_href`).
 """
@@ -24,12 +31,12 @@ become links (:func:`safe_href`).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
+import click
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -40,11 +47,14 @@ from harvester.cli_common import Home
 from harvester.policies import POLICIES, USES, allows, policies_of
 from harvester.store import Store
 from indexer.backend import FACETS, SORTS, IndexBackendError, IndexNotFoundError, SearchQuery
+from search.cli_search import parse_year_range
 from search.i18n import UI_LANGUAGES, choose_language, translations
 from search.service import SearchService, result_to_json
 
 #: Largest page size the API and the page accept.
 MAX_PAGE_SIZE = 100
+#: Page size when neither ``size`` nor ``limit`` is given.
+DEFAULT_PAGE_SIZE = 10
 #: Longest query text accepted (characters).
 MAX_QUERY_CHARS = 500
 
@@ -55,15 +65,21 @@ FACET_PARAMS: dict[str, str] = {"license": "license", "policy": "policy", "allow
                                 "year": "year"}
 
 TEMPLATES = Path(__file__).parent / "templates"
-_YEAR_RE = re.compile(r"\d{1,4}")  # a year filter value (``year_from``/``year_to`` are ints)
 
 
 class BadParameter(ValueError):
-    """A request parameter that is well-formed but not acceptable (unknown policy…)."""
+    """A request parameter that is well-formed but not acceptable (unknown policy…).
 
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(f"{name}: {problem}")
-        self.name, self.problem = name, problem
+    Args:
+        name: The parameter.
+        problem: What is wrong with it.
+        others: Further parameters the same problem concerns (``size`` and ``limit``
+            that disagree); each gets an entry in the error's ``params``.
+    """
+
+    def __init__(self, name: str, problem: str, others: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{', '.join((name, *others))}: {problem}")
+        self.name, self.problem, self.names = name, problem, (name, *others)
 
 
 @dataclass(frozen=True)
@@ -86,15 +102,31 @@ class SearchParams:
         for use in self.filters.get("allows", ()):
             if use not in USES:
                 raise BadParameter("allows", f"{use!r} is not one of {', '.join(USES)}")
-        for year in self.filters.get("year", ()):
-            if not _YEAR_RE.fullmatch(year):
-                raise BadParameter("year", f"{year!r} is not a year (e.g. 2019)")
+        year_ranges = self.year_ranges()
         try:
-            return SearchQuery(self.q, filters={k: tuple(v) for k, v in self.filters.items()},
+            return SearchQuery(self.q, filters={k: tuple(v) for k, v in self.filters.items()
+                                                if k != "year"},
                                year_from=self.year_from, year_to=self.year_to, sort=self.sort,
-                               page=self.page, limit=self.size, facets=facets)
+                               page=self.page, limit=self.size, facets=facets,
+                               year_ranges=year_ranges)
         except ValueError as exc:
             raise BadParameter("year_from" if "year" in str(exc) else "q", str(exc)) from exc
+
+    def year_ranges(self) -> tuple[tuple[int | None, int | None], ...]:
+        """The ``year`` values as inclusive ``(first, last)`` ranges (blank values skipped).
+
+        Raises:
+            BadParameter: for a value ``oer search --year`` would refuse.
+        """
+        ranges = []
+        for text in self.filters.get("year", ()):
+            if not text.strip():
+                continue
+            try:
+                ranges.append(parse_year_range(text))
+            except click.BadParameter as exc:
+                raise BadParameter("year", exc.message) from exc
+        return tuple(ranges)
 
     def url(self, **changes) -> str:
         """The page URL of these parameters with ``changes`` (``facet=(value, on)`` toggles)."""
@@ -122,7 +154,7 @@ class SearchParams:
         return "/?" + urlencode([(k, v) for k, v in params
                                  if v not in (None, "") and not (k == "sort" and v == "relevance")
                                  and not (k == "page" and v == 1)
-                                 and not (k == "size" and v == 10)])
+                                 and not (k == "size" and v == DEFAULT_PAGE_SIZE)])
 
 
 def search_params(
@@ -137,14 +169,26 @@ def search_params(
     level: Annotated[list[str], Query(description="Educational levels, ORed.")] = [],
     accessibility: Annotated[list[str], Query(description="Accessibility features, ORed.")] = [],
     source: Annotated[list[str], Query(description="Source names, ORed.")] = [],
-    year: Annotated[list[str], Query(description="Years, ORed (2019).")] = [],
+    year: Annotated[list[str], Query(description="Years or ranges as in `oer search --year` "
+                                                 "(2019, 2014-2015, 2010-, -2020), ORed; "
+                                                 "year_from/year_to narrow them.")] = [],
     year_from: Annotated[int | None, Query(ge=0, le=9999, description="First year (inclusive).")] = None,
     year_to: Annotated[int | None, Query(ge=0, le=9999, description="Last year (inclusive).")] = None,
     sort: Annotated[str, Query(pattern=f"^({'|'.join(SORTS)})$", description="relevance, date or title.")] = "relevance",
     page: Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1.")] = 1,
-    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Hits per page, at most {MAX_PAGE_SIZE}.")] = 10,
+    size: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Hits per page, 1-{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="Alias of size, as `oer search --limit`; "
+                                                                           "giving both with different values is an error.")] = None,
 ) -> SearchParams:
-    """FastAPI dependency: the search parameters of a request, validated."""
+    """FastAPI dependency: the search parameters of a request, validated.
+
+    Raises:
+        BadParameter: when ``size`` and ``limit`` are both given and differ.
+    """
+    if size is not None and limit is not None and size != limit:
+        raise BadParameter("size", f"size={size} and its alias limit={limit} differ; "
+                                   "give one of them", others=("limit",))
+    size = size if size is not None else limit if limit is not None else DEFAULT_PAGE_SIZE
     filters = {"license": license, "policy": policy, "allows": allows, "language": lang,
                "type": type, "level": level, "accessibility": accessibility, "source": source,
                "year": year}
@@ -211,7 +255,8 @@ def create_app(home: Home, config_path: Path | None = None) -> FastAPI:
     @app.exception_handler(BadParameter)
     async def bad_value(request: Request, exc: BadParameter):
         if request.url.path.startswith("/api/"):
-            return _error(400, str(exc), [{"name": exc.name, "problem": exc.problem}])
+            return _error(400, str(exc), [{"name": name, "problem": exc.problem}
+                                          for name in exc.names])
         return HTMLResponse(render(request, None, None, str(exc)), status_code=400)
 
     @app.get("/api/search", summary="Search records")

@@ -233,7 +233,7 @@ def test_api_bad_year_is_400(client, year) -> None:
     response = client.get("/api/search", params={"year": year})
     assert response.status_code == 400
     assert response.json()["error"]["params"] == [
-        {"name": "year", "problem": f"{year!r} is not a year (e.g. 2019)"}]
+        {"name": "year", "problem": f"{year!r} is not YEAR or FROM-TO (e.g. 2010-2020)"}]
     assert client.get("/api/search", params={"year": "1927"}).json()["total"] == 17
 
 

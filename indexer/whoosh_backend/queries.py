@@ -39,11 +39,9 @@ def filter_queries(searcher, query: SearchQuery, licences: list[str]) -> dict[st
     parts: dict[str, wq.Query] = {}
     for facet in FACETS:
         values = query.values(facet)
-        if facet == "year" and (query.year_from is not None or query.year_to is not None):
-            low = f"{query.year_from:04d}" if query.year_from is not None else None
-            high = f"{query.year_to:04d}" if query.year_to is not None else None
-            ranged = wq.TermRange("year", low, high)
-            parts[facet] = wq.And([ranged, any_of("year", values)]) if values else ranged
+        if facet == "year" and (query.year_from is not None or query.year_to is not None
+                                or query.year_ranges):
+            parts[facet] = year_filter(query, values)
             continue
         if not values:
             continue
@@ -60,6 +58,28 @@ def filter_queries(searcher, query: SearchQuery, licences: list[str]) -> dict[st
             parts[facet] = any_of(field, matching_values(values, searcher.lexicon(field)))
     return parts
 
+
+def year_filter(query: SearchQuery, values: Iterable[str]) -> wq.Query:
+    """The ``year`` facet's filter: any of the years ``values`` or of
+    ``query.year_ranges`` (ORed), within ``year_from``..``year_to`` when either is set.
+
+    Indexed years are four-digit strings (:func:`indexer.documents.year_of`), so a range
+    of them is a term range of zero-padded bounds.
+    """
+    chosen = [any_of("year", values)] if values else []
+    chosen += [_year_range(low, high) for low, high in query.year_ranges]
+    either = None if not chosen else chosen[0] if len(chosen) == 1 else wq.Or(chosen)
+    if query.year_from is None and query.year_to is None:
+        return either
+    bounds = _year_range(query.year_from, query.year_to)
+    return wq.And([bounds, either]) if either is not None else bounds
+
+
+def _year_range(low: int | None, high: int | None) -> wq.Query:
+    if low is not None and low == high:
+        return wq.Term("year", f"{low:04d}")
+    return wq.TermRange("year", f"{low:04d}" if low is not None else None,
+                        f"{high:04d}" if high is not None else None)
 
 
 def search_with_matchers(backend, searcher, q: wq.Query, parts: dict[str, wq.Query],
