@@ -96,9 +96,11 @@ def export_command(ctx: click.Context, filters: Filters, fmt: str | None, output
     author, source and licence as Creative Commons recommends; the list ends with how
     many resources carry each licence and which licences a combined work could carry.
 
-    Records whose licence could not be identified are left out and counted, unless
-    --include-unknown. --policy and --allows leave out, and count, the others. Other
-    filters are those of `oer search`; QUERY '*' (the default) exports everything.
+    Records whose licence could not be identified are left out, unless --include-unknown
+    (kept, marked). --policy and --allows leave out the records whose licence does not
+    meet them. The summary counts each record left out once, under one reason: with
+    --policy or --allows, unidentified licences are counted under them. Other filters are
+    those of `oer search`; QUERY '*' (the default) exports everything.
     """
     if output == Path("-"):
         output = None

@@ -4,10 +4,13 @@
 attribution), applying the licence rules of an export:
 
 * records whose licence is **unknown** are left out and counted, unless
-  ``include_unknown`` (then they stay, marked ``licence_status == "unknown"``);
+  ``include_unknown`` (then they stay, marked ``licence_status == "unknown"``, even under
+  a policy: the librarian asked to see them);
 * ``policies`` (``free-cultural``, ``unesco-oer``, ``any-cc``; ORed) and ``uses``
   (``commercial``, ``derivatives``; all required) from :mod:`harvester.policies` leave out
-  the records whose identified licence does not meet them, counted per licence.
+  the records whose licence does not meet them, counted per licence. An unknown licence
+  meets no policy and allows no use, so with policies or uses the unknown ones left out
+  are counted there (under ``"unknown"``), once, and not as a reason of their own.
 
 It keeps counters only (one per distinct licence id), never the records, so a list of any
 length streams in flat memory. After the records are consumed, :meth:`Selection.summary`
@@ -58,9 +61,11 @@ class ListSummary:
         exported: Records on the list.
         by_licence: ``(licence id, short name, count)`` by descending count, then id;
             ``"unknown"`` (when kept) is named "licence not identified".
-        left_out_unknown: Records left out because their licence is unknown.
+        left_out_unknown: Records left out only because their licence is unknown (no
+            policies or uses asked for; with them, see ``left_out_policy``).
         left_out_policy: ``(licence id, count)`` of records whose licence does not meet
-            the policies/uses asked for.
+            the policies/uses asked for, by descending count then id; ``"unknown"``
+            counts the records whose licence could not be identified (not kept).
         missing: Index hits no longer in the store (deleted since the index was updated).
         policies: The policies asked for (ORed).
         uses: The uses asked for (all required).
@@ -86,13 +91,17 @@ class ListSummary:
             out.append(f"Left out: {self.left_out_unknown:,} resource(s) whose licence could "
                        "not be identified (include unknown licences to list them, marked).")
         if self.left_out_policy:
-            rule = " or ".join(self.policies) if self.policies else ""
+            rule = f"meet {' or '.join(self.policies)}" if self.policies else ""
             if self.uses:
-                rule += (" and " if rule else "") + "allowing " + " and ".join(
+                rule += (" and " if rule else "") + "allow " + " and ".join(
                     "commercial use" if u == "commercial" else "adaptations" for u in self.uses)
             total = sum(n for _, n in self.left_out_policy)
-            out.append(f"Left out: {total:,} resource(s) whose licence does not meet {rule} ("
-                       + ", ".join(f"{_name(i)}: {n:,}" for i, n in self.left_out_policy) + ").")
+            unknown = sum(n for i, n in self.left_out_policy if licence_info(i) is None)
+            hint = (f"; include unknown licences to list the {unknown:,} not identified, "
+                    "marked") if unknown else ""
+            out.append(f"Left out: {total:,} resource(s) whose licence does not {rule} ("
+                       + ", ".join(f"{_name(i)}: {n:,}" for i, n in self.left_out_policy)
+                       + f"){hint}.")
         if self.missing:
             out.append(f"Skipped: {self.missing:,} search hit(s) no longer in the store.")
         out.append(remix_sentence(self.remix))
@@ -203,7 +212,10 @@ class Selection:
             lic = resource.license.id
             verdict = self.accepts(lic)
             if verdict is None and not self.include_unknown:
-                self._unknown += 1
+                if self.policies or self.uses:  # the rules leave it out: count it there
+                    self._refused[lic] += 1
+                else:
+                    self._unknown += 1
                 continue
             if verdict is False:
                 self._refused[lic] += 1
