@@ -97,7 +97,7 @@ def search_with_matchers(backend, searcher, q: wq.Query, parts: dict[str, wq.Que
     Raises:
         IndexBackendError: when Whoosh fails for a reason other than query syntax.
     """
-    flt = and_all(list(parts.values()))
+    flt = live_guard(q, and_all(list(parts.values())))
     groups = {excluded: {FACET_FIELDS[f] for f in facets} for excluded, facets
               in count_plan(parts).items()} if query.facets else {}
     sort = SORTS.get(query.sort)
@@ -119,7 +119,7 @@ def search_with_matchers(backend, searcher, q: wq.Query, parts: dict[str, wq.Que
     for excluded, fields in groups.items():
         if excluded is None:
             continue
-        others = and_all([p for name, p in parts.items() if name != excluded])
+        others = live_guard(q, and_all([p for name, p in parts.items() if name != excluded]))
         extra = searcher.search(q, filter=others, limit=1, maptype=Count, groupedby={
             f: _facet(f) for f in fields})
         counts.update({(excluded, FIELD_FACETS[f]): extra.groups(f) for f in fields})
@@ -142,13 +142,14 @@ def matcher_docnums(backend, searcher, query: SearchQuery) -> array:
     Raises:
         IndexBackendError: when Whoosh fails for a reason other than query syntax.
     """
-    flt = and_all(list(backend._filters(searcher, query).values()))
+    q = backend._text_query(query.text)
+    flt = live_guard(q, and_all(list(backend._filters(searcher, query).values())))
     kwargs = {"limit": None, "filter": flt, "scored": False}
     sort = SORTS.get(query.sort)
     if sort:
         kwargs.update(sortedby=sort[0], reverse=sort[1])
     try:
-        results = searcher.search(backend._text_query(query.text), **kwargs)
+        results = searcher.search(q, **kwargs)
     except Exception:  # as in search(): fall back to the plain words
         try:
             results = searcher.search(backend._plain_query(query.text), **kwargs)
@@ -168,6 +169,25 @@ def any_of(field: str, values: Iterable[str]) -> wq.Query:
     if not terms:
         return wq.NullQuery
     return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def live_guard(q: wq.Query, flt: wq.Query | None) -> wq.Query | None:
+    """``flt``, narrowed to the live documents when ``q`` holds a ``NOT``.
+
+    Whoosh 2.7.5's ``InverseMatcher`` (``NOT x`` outside an ``AND``) stops skipping
+    deleted documents once ``x``'s matches in a segment run out, so the old version of
+    a replaced record came back beside the new one. Filtering by ``Every()`` (which
+    reads only live document numbers) keeps them out without changing any score; the
+    fast path does not need it. Ref: whoosh/matching/wrappers.py ``InverseMatcher``;
+    pinned in tests/test_fastpath_differential.py.
+    """
+    if not _has_not(q):
+        return flt
+    return wq.Every() if flt is None else wq.And([flt, wq.Every()])
+
+
+def _has_not(q: wq.Query) -> bool:
+    return isinstance(q, wq.Not) or any(_has_not(c) for c in q.children())
 
 
 def and_all(parts: list[wq.Query]) -> wq.Query | None:
