@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from harvester.config import DEFAULT_CONFIG, Config, load_config, oer_home
+from harvester.config_watch import ConfigWatch
 from harvester.errors import ConfigError
 
 LOG_MAX_BYTES = 5_000_000
@@ -73,5 +74,19 @@ def config_from(ctx: click.Context, required: bool) -> Config:
         path = DEFAULT_CONFIG
     try:
         return load_config(path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def config_watch_from(ctx: click.Context) -> ConfigWatch:
+    """The sources file as :func:`config_from` finds it (required), re-read when it changes.
+
+    For ``oer schedule``, which runs until stopped (:mod:`harvester.config_watch`).
+
+    Raises:
+        click.UsageError: the file is missing or invalid at start (exit 2).
+    """
+    try:
+        return ConfigWatch(ctx.obj["config_path"] or DEFAULT_CONFIG)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc

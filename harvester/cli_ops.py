@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from harvester.cli_common import Home, config_from, home_from
+from harvester.cli_common import Home, config_from, config_watch_from, home_from
 from harvester.config import Config, OAISource
 from harvester.errors import ConfigError
 from harvester.health import format_health, health_as_dicts, source_health
@@ -71,21 +71,27 @@ def schedule_command(ctx: click.Context) -> None:
 
     Wakes when a source's schedule is due, harvests every due source (as `oer harvest
     --due` does), and sleeps again. One scheduler per OER_HOME; runs never overlap a
-    manual `oer harvest`. Stop it with Ctrl-C or SIGTERM. Restart it after editing the
-    sources file.
+    manual `oer harvest`. Stop it with Ctrl-C or SIGTERM.
+
+    Edits of the sources file are picked up without a restart (looked at before each
+    run and every minute): a new source is harvested when due, a disabled one no longer
+    is. An edit that is not valid is logged (stderr and logs/oer.log) and the last valid
+    version kept until the file is fixed.
     """
-    config = config_from(ctx, required=True)
+    watch = config_watch_from(ctx)
+    config = watch.current()
     home = home_from(ctx)
     quiet = ctx.obj.get("quiet", False)
     options = _run_options(ctx)
     try:
         with run_lock(home.root, "oer schedule", name="schedule.lock"):
-            scheduler = build_scheduler(home, config,
+            scheduler = build_scheduler(home, watch,
                                         on_report=lambda r: print_report(r, quiet=quiet),
                                         **options)
             if not quiet:
                 click.echo(f"oer schedule: {sum(s.enabled for s in config.sources.values())} "
-                           "enabled source(s); Ctrl-C to stop", err=True)
+                           f"enabled source(s) in {watch.path} (edits are picked up); "
+                           "Ctrl-C to stop", err=True)
             previous = signal.signal(signal.SIGTERM,  # systemd stops services with SIGTERM
                                      lambda signum, frame: scheduler.shutdown(wait=False))
             try:

@@ -12,6 +12,12 @@ time any source becomes due (:class:`NextDueTrigger`), runs the same batch as
 ``--due``, and sleeps again. Both take the run lock, so they never overlap each other
 or a manual ``oer harvest``; ``oer schedule`` also holds ``schedule.lock`` for its
 lifetime, so one OER_HOME has one scheduler.
+
+``oer schedule`` follows edits of the sources file without a restart
+(:class:`harvester.config_watch.ConfigWatch`): the file is looked at before each next due
+time is computed, before each batch, and every :data:`CONFIG_CHECK_S` while asleep; a
+change moves the next wake-up (a new source is due at once, a disabled one no longer
+counts). An edit that does not validate is logged and the last good version kept.
 """
 
 from __future__ import annotations
@@ -20,12 +26,15 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from harvester.cli_common import Home
 from harvester.config import Config, OAISource
+from harvester.config_watch import ConfigWatch
 from harvester.errors import ConfigError
 from harvester.locking import LockBusyError, run_lock
 from harvester.run_report import BatchReport, NotRun
@@ -38,6 +47,11 @@ log = logging.getLogger(__name__)
 MIN_WAKE_GAP_S = 60
 """Least time between two wake-ups of ``oer schedule`` (seconds), so a source that stays
 due (lock held by a long manual run) is retried each minute, not in a busy loop."""
+CONFIG_CHECK_S = 60
+"""How often (seconds) a sleeping ``oer schedule`` looks whether the sources file changed
+(a ``stat``; the file is parsed only when it did)."""
+_CHECK_EXECUTOR = "oer-config-check"
+"""APScheduler executor of the file check, whose per-run INFO lines are kept out of the log."""
 
 
 def due_sources(config: Config, store: Store, now: datetime) -> tuple[list[OAISource],
@@ -175,33 +189,42 @@ class NextDueTrigger(BaseTrigger):
         return max(when, now)
 
 
-def build_scheduler(home: Home, config: Config, *, scheduler: BaseScheduler | None = None,
+def build_scheduler(home: Home, config: Config | ConfigWatch, *,
+                    scheduler: BaseScheduler | None = None,
                     on_report: Callable[[BatchReport], None] = lambda report: None,
-                    **run_options) -> BaseScheduler:
-    """An APScheduler scheduler with one job: run the due sources when one becomes due.
+                    config_check_s: float = CONFIG_CHECK_S, **run_options) -> BaseScheduler:
+    """An APScheduler scheduler that runs the due sources whenever one becomes due.
 
     Args:
         home: ``OER_HOME`` paths.
-        config: The configuration (read once; restart after editing the sources file).
+        config: The sources file as a :class:`ConfigWatch` (``oer schedule``: edits are
+            picked up while running), or a fixed configuration.
         scheduler: The scheduler to use (default a ``BlockingScheduler`` in UTC).
         on_report: Called with each batch's report (the CLI prints a summary).
+        config_check_s: With a ``ConfigWatch``, how often (seconds) a second job looks
+            at the file while the scheduler sleeps, and moves the next wake-up when it
+            changed.
         **run_options: Passed to :func:`run_due` (progress…).
 
     Returns:
-        The scheduler, not started.
+        The scheduler, not started: job ``oer-due`` (:class:`NextDueTrigger`), and with a
+        ``ConfigWatch`` job ``oer-config`` (every ``config_check_s``).
     """
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
+    current = config.current if isinstance(config, ConfigWatch) else (lambda: config)
+    used: list[Config | None] = [None]  # the configuration of the last due-time computation
 
     def due_at(now: datetime) -> datetime | None:
+        used[0] = current()
         store = Store(home.store)
         try:
-            return next_due(config, store, now)
+            return next_due(used[0], store, now)
         finally:
             store.close()
 
     def batch() -> None:
         try:
-            report = run_due(home, config, trigger="schedule", **run_options)
+            report = run_due(home, current(), trigger="schedule", **run_options)
         except LockBusyError as exc:
             log.warning("scheduled run skipped: %s", exc)
             return
@@ -210,8 +233,18 @@ def build_scheduler(home: Home, config: Config, *, scheduler: BaseScheduler | No
             return
         on_report(report)
 
+    def check_config() -> None:
+        if current() is not used[0]:  # edited since the next wake-up was computed
+            scheduler.reschedule_job("oer-due", trigger=NextDueTrigger(due_at))
+
     scheduler.add_job(batch, NextDueTrigger(due_at), id="oer-due", name="harvest due sources",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
+    if isinstance(config, ConfigWatch):
+        logging.getLogger(f"apscheduler.executors.{_CHECK_EXECUTOR}").setLevel(logging.WARNING)
+        scheduler.add_executor(ThreadPoolExecutor(1), alias=_CHECK_EXECUTOR)
+        scheduler.add_job(check_config, IntervalTrigger(seconds=config_check_s), id="oer-config",
+                          name="look for edits of the sources file", executor=_CHECK_EXECUTOR,
+                          max_instances=1, coalesce=True, misfire_grace_time=None)
     return scheduler
 
 
