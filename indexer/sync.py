@@ -67,13 +67,12 @@ def sync_index(store: ChangeSource, backend: IndexBackend, *, batch_size: int = 
     are left for the next sync). Within a batch the last change of each record wins;
     live records are upserted and ``None`` ones deleted, then ``last_seq`` is set to
     the batch's last sequence number. An index with no documents is bulk-loaded
-    (module docstring), ``min(batch_size, bulk_batch_size)`` changes per commit (a
-    rebuild passes 50,000 for both).
+    (module docstring), ``bulk_batch_size`` changes per commit.
 
     Args:
         store: The change log.
         backend: The index to update.
-        batch_size: Changes per commit (>= 1).
+        batch_size: Changes per commit of an index that has documents (>= 1).
         bulk_batch_size: Changes per commit of a bulk load (>= 1).
 
     Returns:
@@ -94,8 +93,9 @@ def sync_index(store: ChangeSource, backend: IndexBackend, *, batch_size: int = 
     if target <= start:
         return SyncReport(upserted=0, deleted=0, last_seq=start)
     if backend.count() == 0:
-        # windows no longer than a batch: the report counts records per commit alike
-        return _bulk_load(store, backend, start, target, min(batch_size, bulk_batch_size))
+        # bulk_batch_size, not batch_size: a first harvest's index is filled in a few large
+        # commits (500 per commit forked workers and merged segments 200 times per 100k)
+        return _bulk_load(store, backend, start, target, bulk_batch_size)
 
     batch: dict[str, Resource | None] = {}
     batch_seq = start
@@ -197,7 +197,7 @@ def rebuild_index(store: ChangeSource, backend: IndexBackend, *, batch_size: int
     Args:
         store: The change log.
         backend: The index to rebuild.
-        batch_size: Changes per commit (>= 1).
+        batch_size: Changes per commit of an index that has documents (>= 1).
 
     Returns:
         The report of the full sync (``deleted`` counts only documents removed by

@@ -100,9 +100,29 @@ def test_sync_applies_upserts_and_deletions(tmp_path: Path) -> None:
 def test_changes_yield_current_state(tmp_path: Path, store: FakeStore) -> None:
     # batches {1,2} {3,4} {5,6}; seq 2 already yields BIOLOGY's current state (None)
     with open_backend(tmp_path / "index") as backend:
-        report = sync_index(store, backend, batch_size=2)
+        report = sync_index(store, backend, batch_size=2, bulk_batch_size=2)
         assert backend.count() == 3
     assert report == SyncReport(upserted=4, deleted=0, last_seq=6)
+
+
+def test_empty_index_is_filled_in_bulk_windows_not_sync_batches(tmp_path: Path,
+                                                                store: FakeStore) -> None:
+    """A first harvest syncs with ``batch_size=500``; an empty index must still be
+    bulk-loaded in ``bulk_batch_size`` windows (500 per commit forked the index workers
+    and merged segments 200 times per 100k records)."""
+    with open_backend(tmp_path / "index") as backend:
+        loads: list[int] = []
+        original = backend.bulk_load
+
+        def counting(resources, **kwargs):
+            loads.append(kwargs.get("size_hint"))
+            return original(resources, **kwargs)
+
+        backend.bulk_load = counting
+        report = sync_index(store, backend, batch_size=2)
+        assert loads == [6]  # one window, sized for the 6 changes
+        assert backend.count() == 3
+    assert report == SyncReport(upserted=3, deleted=0, last_seq=6)
 
 
 def test_single_batch_keeps_last_change_per_record(tmp_path: Path, store: FakeStore) -> None:
