@@ -126,6 +126,17 @@ def test_two_words_are_anded(backend) -> None:
     assert ids(backend, "basic climate") == set()
 
 
+def test_question_mark_is_punctuation_not_a_wildcard(backend) -> None:
+    """A typed question finds what its words find (Whoosh's default made ``?`` "any one
+    letter": ``resources?`` found nothing, ``?`` alone every one-letter word)."""
+    assert ids(backend, "open resources?") == ids(backend, "open resources") \
+        == {GUIDELINES.id, BASIC_GUIDE.id}
+    assert ids(backend, "guidelines?") == {GUIDELINES.id}
+    assert backend.search(SearchQuery("?")).total == 0
+    assert ids(backend, "guid*") == {GUIDELINES.id, BASIC_GUIDE.id}  # ``*`` still works
+    assert ids(backend, "gu*lines") == {GUIDELINES.id}
+
+
 def test_stemming(backend) -> None:
     assert ids(backend, "guideline") == {GUIDELINES.id}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, WildcardPlugin
 from whoosh.writing import CLEAR
 
 from harvester.record import Resource
@@ -36,6 +36,7 @@ from indexer.querytext import plain_words, strip_dangling_operators
 from indexer.whoosh_backend import fastpath
 from indexer.whoosh_backend.postings import GenerationData
 from indexer.whoosh_backend.queries import (
+    StarWildcardPlugin,
     filter_queries,
     matched_terms,
     matcher_docnums,
@@ -44,14 +45,18 @@ from indexer.whoosh_backend.queries import (
     to_all_field,
 )
 from indexer.whoosh_backend.schema import SCHEMA_FILENAME, SCHEMA_VERSION, build_schema
-from indexer.whoosh_backend.writing import IndexWorkerError, bulk_add, bulk_procs, open_writer
+from indexer.whoosh_backend.writing import (
+    IndexWorkerError,
+    bulk_add,
+    bulk_procs,
+    open_writer,
+)
 from indexer.whoosh_fields import (
     SORTS,
     TEXT_FIELDS,
     resource_to_document,
     to_hit,
 )
-
 
 #: Parsed query texts kept by a backend (see ``WhooshBackend._text_query``).
 PARSED_CACHE_SIZE = 512
@@ -113,6 +118,8 @@ class WhooshBackend:
                 f"cannot open index {self.index_dir}: {exc}", self.index_dir) from exc
         self._parser = MultifieldParser(list(TEXT_FIELDS), self._ix.schema, group=AndGroup)
         self._parser.add_plugin(FuzzyTermPlugin())
+        self._parser.remove_plugin_class(WildcardPlugin)
+        self._parser.add_plugin(StarWildcardPlugin())
 
     def _check_version(self) -> None:
         try:

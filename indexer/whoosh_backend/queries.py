@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Iterable
 
 from whoosh import query as wq
+from whoosh.qparser import WildcardPlugin
 from whoosh.sorting import Count, FieldFacet
 
 from indexer import analysis
@@ -169,6 +170,19 @@ def any_of(field: str, values: Iterable[str]) -> wq.Query:
     if not terms:
         return wq.NullQuery
     return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+class StarWildcardPlugin(WildcardPlugin):
+    """Whoosh's wildcards with ``*`` only: a ``?`` is punctuation, not "any one letter".
+
+    Librarians type questions: with Whoosh's default, ``climate change?`` searched
+    ``change`` plus one more letter (0 hits) and ``?`` alone every one-letter word. Here
+    the ``?`` is analysed away like other punctuation; ``clim*`` and ``c*te`` still work.
+    Ref: Whoosh 2.7 ``whoosh.qparser.plugins.WildcardPlugin`` (``expr``, ``qmarks``).
+    """
+
+    qmarks = ""
+    expr = r"(?P<text>[*])"
 
 
 def live_guard(q: wq.Query, flt: wq.Query | None) -> wq.Query | None:
