@@ -117,7 +117,7 @@ def _leaf(draw) -> str:
         return word[:draw(st.integers(1, max(1, len(word))))] + "*"
     if kind == "wildcard":
         at = draw(st.integers(0, len(word) - 1))
-        return word[:at] + "?" + word[at + 1:]
+        return word[:at] + "*" + word[at + 1:]
     if kind == "fuzzy":
         return word + draw(st.sampled_from(["~", "~1", "~2", "~0"]))
     if kind == "boost":
