@@ -5,10 +5,11 @@ harvester runs as ``python -m harvester harvest`` in a subprocess with a fresh
 ``OER_HOME``; its memory is measured by :mod:`bench.peak` (the largest process by GNU
 time, and the whole process tree, forked index workers included, by sampled RSS and PSS).
 Then ``oer index --rebuild`` is measured alone for the index build rate. ``--procs 1 2``
-runs both with each ``OER_INDEX_PROCS`` value, alternating, in one run.
+runs both with each ``OER_INDEX_PROCS`` value, alternating, in one run (0, the default:
+unset, the automatic choice).
 
 Usage: ``python bench/bench_harvest.py [--records 100000] [--page-size 100] [--repeats 1]
-[--procs 2]``.
+[--procs 0 1 2]``.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--procs", type=int, nargs="+", default=[2],
-                        help="OER_INDEX_PROCS values to compare (index worker processes)")
+    parser.add_argument("--procs", type=int, nargs="+", default=[0],
+                        help="OER_INDEX_PROCS values to compare (index worker processes; "
+                             "0: unset, the automatic choice)")
     args = parser.parse_args()
     pages = LazyPages(args.records, args.page_size)
     harvests: dict[int, list[Peak]] = {p: [] for p in args.procs}
@@ -53,7 +55,7 @@ def main() -> None:
     with serve(pages) as server:
         for _ in range(args.repeats):
             for procs in args.procs:
-                env = {"OER_INDEX_PROCS": str(procs)}
+                env = {"OER_INDEX_PROCS": str(procs)} if procs else {}
                 with tempfile.TemporaryDirectory(prefix="oer-bench-") as home:
                     harvests[procs].append(run_oer(
                         ["harvest", "--oai", server.url, "--name", "bench"], home, env=env))

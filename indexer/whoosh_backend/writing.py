@@ -6,7 +6,7 @@ Part of the Whoosh seam (:mod:`indexer.whoosh_backend`). Two kinds of write:
   ``update_document`` (replace by ``id``), Whoosh's default pool (``limitmb=128``);
 - **bulk load** (records none of which is in the index yet: a rebuild into a fresh
   generation, the first harvest into an empty index): ``add_document`` (no look-up of the
-  id to replace) in one writer with a larger pool, in :func:`bulk_procs` worker processes
+  id to replace) in one writer with a :data:`BULK_LIMIT_MB` pool, in :func:`bulk_procs` worker processes
   when there are enough records (Whoosh's ``MpWriter``, ``multisegment``: each worker
   writes its own segment, nothing is re-merged at commit).
 
@@ -62,8 +62,11 @@ PARALLEL_MIN_RECORDS = 5000
 #: Posting pool of an in-process writer, MB (Whoosh's default).
 SYNC_LIMIT_MB = 128
 
-#: Posting pool of each bulk-load writer (each worker has its own), MB.
-BULK_LIMIT_MB = 128
+#: Posting pool of each bulk-load writer (each worker has its own), MB. Whoosh counts
+#: postings, not Python objects: a 128 MB pool made a 20k-record rebuild's process peak at
+#: 334 MB, 32 MB at 219 MB, in the same time (runs spilled to disk are merged at commit;
+#: bench/RESULTS.md, round 3).
+BULK_LIMIT_MB = 32
 
 #: Documents per job file handed to a worker (Whoosh's ``batchsize``).
 JOB_DOCS = 100
