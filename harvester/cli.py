@@ -30,6 +30,7 @@ from harvester.config import DEFAULT_CONFIG, Config, make_sitemap_source, make_s
 from harvester.errors import ConfigError, HarvestError
 from harvester.oai_harvest import RunReport, harvest_source
 from harvester.scheduler import manual_selection
+from harvester.source_names import name_conflict, source_url
 from harvester.store import Store
 from indexer.lifecycle import update_index
 from search.cli_export import export_command
@@ -157,13 +158,10 @@ def harvest(ctx: click.Context, source_names: tuple[str, ...], oai_url: str | No
                        if oai_url else make_sitemap_source(name, sitemap_url)]
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from exc
-        configured = config.sources.get(name)
-        if configured is not None and getattr(configured, "base_url", None) != (oai_url
-                                                                                or sitemap_url):
-            raise click.UsageError(
-                f"{name!r} is a configured source with another URL "
-                f"({getattr(configured, 'base_url', '?')}); its records and watermark would "
-                f"mix with this one's. Use another --name, or `oer harvest {name}`")
+        conflict = name_conflict(name, source_url(sources[0]), config=config,
+                                 store_path=home_from(ctx).store)
+        if conflict:  # a configured source or an earlier harvest has this name
+            raise click.UsageError(conflict)
     else:
         config = config_from(ctx, required=True)
         try:

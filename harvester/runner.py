@@ -39,6 +39,7 @@ from harvester.oai_harvest import (AUTO, MAPPERS, RunReport, client_for, harvest
 from harvester.run_report import (SOURCE_THREAD_PREFIX, BatchReport, NotRun, RunLog,
                                   SourceOutcome, run_stem, write_report)
 from harvester.schedules import iso_utc
+from harvester.source_names import source_url
 from harvester.store import Store
 
 log = logging.getLogger(__name__)
@@ -225,6 +226,8 @@ def _harvest_one(home: Home, config: Config, source: OAISource, *, clock: Clock,
     store = None
     try:
         store = Store(home.store)
+        if url := source_url(source):  # the name is now this URL's (source_names)
+            store.set_source_url(source.name, url)
         report = harvester_for(source.kind)(source, store, config=config, full=full,
                                             from_date=from_date, progress=progress,
                                             client_factory=client_factory)

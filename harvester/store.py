@@ -11,6 +11,7 @@ One SQLite file (``OER_HOME/store.sqlite``, WAL mode) holds:
 - ``quarantine``: records that could not be read or mapped, with the reason and
   their bytes (case C26), so nothing is silently dropped;
 - ``state``: per-source harvest state (watermark, current resumption token…).
+- ``meta``: the index's change sequence and each source's URL (``source_url:<name>``).
 
 A page's records and the source's state are written in one transaction
 (:meth:`Store.save_page`), so a harvest killed at any point resumes from the last
@@ -109,6 +110,21 @@ class Store:
         """Write ``state`` (outside a page transaction)."""
         with self._transaction():
             self._write_state(state)
+
+    def source_url(self, source: str) -> str | None:
+        """The URL ``source`` was last harvested from, or ``None`` when not recorded.
+
+        Kept in ``meta`` as ``source_url:<name>``; read by
+        :func:`harvester.source_names.name_conflict`.
+        """
+        row = self._db.execute("SELECT value FROM meta WHERE key=?",
+                               (f"source_url:{source}",)).fetchone()
+        return row[0] if row else None
+
+    def set_source_url(self, source: str, url: str) -> None:
+        """Record that ``source`` is harvested from ``url`` (replacing what was recorded)."""
+        with self._transaction():
+            self._set_meta(f"source_url:{source}", url)
 
     def start_run(self, source: str, request_from: str | None, request_until: str | None,
                   response_date: str | None) -> int:

@@ -93,10 +93,11 @@ def test_status_and_exit_code_of_an_incomplete_source(tmp_path):
 
 
 def test_deleted_record_leaves_the_index(tmp_path):
-    with serve({None: page(RECORDS[0:3], empty_token=True)}) as server:
+    pages = {None: page(RECORDS[0:3], empty_token=True)}
+    with serve(pages) as server:  # one base URL: a name is one repository (source_names)
         oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
-    assert search_json(tmp_path, "PocketCoffea")["total"] == 1
-    with serve({None: page([as_deleted(RECORDS[0])], empty_token=True)}) as server:
+        assert search_json(tmp_path, "PocketCoffea")["total"] == 1
+        pages[None] = page([as_deleted(RECORDS[0])], empty_token=True)
         result = oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
     assert result.exit_code == 0 and "-1 removed" in result.stderr
     assert search_json(tmp_path, "PocketCoffea")["total"] == 0
