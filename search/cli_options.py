@@ -20,7 +20,7 @@ import click
 from harvester.policies import POLICIES, USES
 from indexer.backend import SORTS, SearchQuery
 
-__all__ = ["Filters", "filter_options"]
+__all__ = ["YEAR_OPTION", "Filters", "filter_options", "year_ranges"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +36,8 @@ class Filters:
         types: ``--type`` values (ORed).
         levels: ``--level`` values (ORed).
         sources: ``--source`` names (ORed).
-        year_from: First year of ``--year`` (inclusive), or ``None``.
-        year_to: Last year of ``--year`` (inclusive), or ``None``.
+        year_ranges: ``--year`` values as inclusive ``(first, last)`` ranges, either end
+            ``None`` for open (ORed, as :attr:`indexer.backend.SearchQuery.year_ranges`).
         sort: ``--sort`` (one of :data:`indexer.backend.SORTS`).
     """
 
@@ -49,8 +49,7 @@ class Filters:
     types: tuple[str, ...]
     levels: tuple[str, ...]
     sources: tuple[str, ...]
-    year_from: int | None
-    year_to: int | None
+    year_ranges: tuple[tuple[int | None, int | None], ...]
     sort: str
 
     def search_query(self, *, licence_rules: bool = True, limit: int = 10, page: int = 1,
@@ -69,8 +68,47 @@ class Filters:
         if licence_rules:
             filters.update(policy=self.policies, allows=self.uses)
         return SearchQuery(text=self.text, licences=self.licences, limit=limit, page=page,
-                           sort=self.sort, filters=filters, year_from=self.year_from,
-                           year_to=self.year_to, facets=facets)
+                           sort=self.sort, filters=filters, year_ranges=self.year_ranges,
+                           facets=facets)
+
+
+YEAR_OPTION = click.option(
+    "--year", "years", multiple=True, metavar="YEARS",
+    help="Only these years: 2015, 2010-2020, 2010- (from) or -2020 (until); inclusive. "
+         "Repeat to OR: --year 2014 --year 2015.")
+"""``--year`` of ``oer search`` and ``oer export``: the ``year`` of ``/api/search``."""
+
+
+def year_ranges(texts: tuple[str, ...]) -> tuple[tuple[int | None, int | None], ...]:
+    """``--year`` values → inclusive ``(first, last)`` ranges, ORed by the index.
+
+    Blank values are skipped, as ``/api/search`` skips a blank ``year``
+    (:meth:`search.web.SearchParams.year_ranges`); each value is read by
+    :func:`search.cli_search.parse_year_range`.
+
+    Args:
+        texts: The ``--year`` values, in any order.
+
+    Returns:
+        One range per value, e.g. ``("2014", "2010-")`` → ``((2014, 2014), (2010, None))``.
+
+    Raises:
+        click.BadParameter: for a value that is not YEAR or FROM-TO, or FROM after TO
+            (exit 2; names ``--year``).
+    """
+    # oer search owns the year syntax; imported when run, so cli_search may use us too.
+    from search.cli_search import parse_year_range
+
+    ranges = []
+    for text in texts:
+        if not text.strip():
+            continue
+        try:
+            ranges.append(parse_year_range(text))
+        except click.BadParameter as exc:
+            exc.param_hint = "'--year'"
+            raise
+    return tuple(ranges)
 
 
 _OPTIONS = (
@@ -89,13 +127,12 @@ _OPTIONS = (
                  help="Only this educational level (repeatable, OR)."),
     click.option("--source", "sources", multiple=True,
                  help="Only this source (repeatable, OR)."),
-    click.option("--year", "year", metavar="FROM-TO",
-                 help="Only these years, e.g. 2010-2020, 2015."),
+    YEAR_OPTION,
     click.option("--sort", type=click.Choice(list(SORTS)), default="relevance",
                  show_default=True, help="Order: best match, newest first, or title A-Z."),
 )
 _NAMES = ("query", "licences", "policies", "uses", "langs", "types", "levels", "sources",
-          "year", "sort")
+          "years", "sort")
 
 
 def filter_options(command: Callable) -> Callable:
@@ -106,20 +143,12 @@ def filter_options(command: Callable) -> Callable:
     """
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        # oer search owns the year syntax; imported when run, so cli_search may use us too.
-        from search.cli_search import parse_year_range
-
         values = {name: kwargs.pop(name) for name in _NAMES}
-        try:
-            year_from, year_to = parse_year_range(values["year"])
-        except click.BadParameter as exc:
-            exc.param_hint = "'--year'"
-            raise
         kwargs["filters"] = Filters(
             text=values["query"], licences=values["licences"], policies=values["policies"],
             uses=values["uses"], langs=values["langs"], types=values["types"],
-            levels=values["levels"], sources=values["sources"], year_from=year_from,
-            year_to=year_to, sort=values["sort"])
+            levels=values["levels"], sources=values["sources"],
+            year_ranges=year_ranges(values["years"]), sort=values["sort"])
         return command(*args, **kwargs)
 
     for option in reversed(_OPTIONS):

@@ -20,6 +20,7 @@ from indexer.backend import (
     SearchQuery,
     SearchResult,
 )
+from search.cli_options import YEAR_OPTION, year_ranges
 from search.cli_pipe import stdout_may_close
 from search.service import result_to_json
 from search.service import search as run_search
@@ -62,7 +63,7 @@ def parse_year_range(text: str | None) -> tuple[int | None, int | None]:
 @click.option("--level", "levels", multiple=True,
               help="Only this educational level (repeatable, OR).")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable, OR).")
-@click.option("--year", "year", metavar="FROM-TO", help="Only these years, e.g. 2010-2020, 2015.")
+@YEAR_OPTION
 @click.option("--sort", type=click.Choice(list(SORTS)), default="relevance", show_default=True,
               help="Order: best match, newest first, or title A-Z.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
@@ -74,7 +75,7 @@ def parse_year_range(text: str | None) -> tuple[int | None, int | None]:
               show_default=True, help="Output: table for people, JSON or JSON lines for scripts.")
 @click.pass_context
 def search_command(ctx: click.Context, query: str, licences, policies, uses, langs, types, levels,
-                   sources, year, sort, page, limit, show_facets, fmt) -> None:
+                   sources, years, sort, page, limit, show_facets, fmt) -> None:
     """Search the index. QUERY '*' (the default) matches every record.
 
     QUERY words are ANDed; "a phrase", OR, NOT, prefix* and fuzzy~ work ('NOT x':
@@ -84,11 +85,10 @@ def search_command(ctx: click.Context, query: str, licences, policies, uses, lan
 
     A page past the last one prints a note on stderr (JSON: empty hits); exit status 0.
     """
-    year_from, year_to = parse_year_range(year)
     filters = {"policy": policies, "allows": uses, "language": langs, "type": types,
                "level": levels, "source": sources}
     search_query = SearchQuery(text=query, licences=licences, limit=limit, page=page, sort=sort,
-                               filters=filters, year_from=year_from, year_to=year_to,
+                               filters=filters, year_ranges=year_ranges(years),
                                facets=show_facets)
     home = home_from(ctx)
     print_search(home, search_query, fmt)
