@@ -35,6 +35,7 @@ from harvester.runner import run_batch
 from harvester.scheduler import due_sources, run_due
 from harvester.schedules import iso_utc
 from harvester.store import Store
+from fake_clock import FakeClock, patch_clock
 from oai_pages import IDENTIFY, page, real_records
 
 RECORDS = real_records()
@@ -51,26 +52,11 @@ EXPECTED_RUNS = {  # source: [(HH:MM of the run's start, status)]
 }
 
 
-class FakeClock:
-    """An aware UTC clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def iso(self) -> str:
-        return iso_utc(self.now)
-
-
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     day = (datetime.now(UTC) + timedelta(days=365)).replace(hour=0, minute=0, second=0,
                                                              microsecond=0)
-    fake = FakeClock(day)
-    monkeypatch.setattr("harvester.store.utc_now", fake.iso)
-    monkeypatch.setattr("harvester.oai_harvest._now_iso", fake.iso)
+    fake = patch_clock(monkeypatch, day)
     # the "iite" spider source must stay unharvestable here, whatever kinds get harvesters
     monkeypatch.delitem(runner.HARVESTERS, "spider", raising=False)
     return fake

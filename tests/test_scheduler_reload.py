@@ -28,6 +28,7 @@ from harvester.replay_server import Reply, ReplayServer
 from harvester.scheduler import build_scheduler
 from harvester.schedules import iso_utc
 from harvester.store import Store
+from fake_clock import FakeClock, patch_clock
 from oai_pages import IDENTIFY, identifier, page, real_records
 
 RECORDS = real_records()
@@ -36,26 +37,10 @@ ADDED_IDS = {f"added:{identifier(r)}" for r in RECORDS[6:9]}
 HEAD = "[harvest]\nmax_retries = 1\nbackoff_base_s = 0\n"
 
 
-class FakeClock:
-    """An aware UTC clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def iso(self) -> str:
-        return iso_utc(self.now)
-
-
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    fake = FakeClock(day)
-    monkeypatch.setattr("harvester.store.utc_now", fake.iso)
-    monkeypatch.setattr("harvester.oai_harvest._now_iso", fake.iso)
-    return fake
+    return patch_clock(monkeypatch, day)
 
 
 def one_page(records: list[bytes]) -> ReplayServer:
