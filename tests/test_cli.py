@@ -233,6 +233,45 @@ def test_first_ctrl_c_stops_after_the_page_indexes_it_and_the_next_run_resumes(t
     assert search_json(tmp_path, "*")["total"] == 8
 
 
+def test_second_ctrl_c_aborts_at_once_and_the_next_run_resumes(tmp_path):
+    """Two SIGINTs while page 2 takes 20 s: exit 130 at once (not when the page arrives,
+    not click's exit 1); page 1 stays stored and the next run resumes after it."""
+    pages = chained_pages()
+    slow = [True]  # page 2 takes 20 s until the abort
+
+    def respond(params: dict[str, str]) -> Reply:
+        if params["verb"] == "Identify":
+            return Reply(IDENTIFY)
+        token = params.get("resumptionToken")
+        return Reply(pages[token], delay_s=20 if token == "T1" and slow[0] else 0)
+
+    env = {**os.environ, "OER_HOME": str(tmp_path),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with ReplayServer(respond) as server:
+        proc = subprocess.Popen([sys.executable, "-m", "harvester", "harvest", "--oai",
+                                 server.url, "--name", "zenodo"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not any(r.get("resumptionToken") == "T1" for r in server.requests):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=10)  # the page in flight would take 20 s
+        assert proc.returncode == 130, stderr
+        assert "aborted; the next run resumes from the last stored page" in stderr
+        assert "Aborted!" not in stderr and "Traceback" not in stderr
+        store = Store(tmp_path / "store.sqlite")
+        state = store.load_state("zenodo")
+        assert (state.token, state.pages) == ("T1", 1)
+        store.close()
+        slow[0] = False
+        again = oer(tmp_path, "harvest", "--oai", server.url, "--name", "zenodo")
+    assert again.exit_code == 0 and "resuming an unfinished list at page 2" in again.stderr
+    assert search_json(tmp_path, "*")["total"] == 8
+
+
 def test_unusable_oer_home_and_corrupt_store_are_one_line_errors(tmp_path):
     a_file = tmp_path / "not-a-dir"
     a_file.write_text("x")
