@@ -197,6 +197,21 @@ def test_a_deferred_source_does_not_stop_the_others(tmp_path):
     assert search_json(tmp_path, "*")["total"] == 8
 
 
+def _harvest_until_page_2_is_asked(home: Path, server: ReplayServer) -> subprocess.Popen:
+    """``oer harvest --oai`` of ``server`` as source ``zenodo`` in a child process, returned
+    once it has asked for page 2 (token ``T1``)."""
+    env = {**os.environ, "OER_HOME": str(home),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([sys.executable, "-m", "harvester", "harvest", "--oai",
+                             server.url, "--name", "zenodo"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not any(r.get("resumptionToken") == "T1" for r in server.requests):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.02)
+    return proc
+
+
 def test_first_ctrl_c_stops_after_the_page_indexes_it_and_the_next_run_resumes(tmp_path):
     """SIGINT while page 2 is in flight: page 2 is stored, the run ends incomplete (exit
     130) with its token kept, the index has pages 1-2, and the next run resumes at T2."""
@@ -208,16 +223,8 @@ def test_first_ctrl_c_stops_after_the_page_indexes_it_and_the_next_run_resumes(t
         token = params.get("resumptionToken")
         return Reply(pages[token], delay_s=1.5 if token == "T1" else 0)
 
-    env = {**os.environ, "OER_HOME": str(tmp_path),
-           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     with ReplayServer(respond) as server:
-        proc = subprocess.Popen([sys.executable, "-m", "harvester", "harvest", "--oai",
-                                 server.url, "--name", "zenodo"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while not any(r.get("resumptionToken") == "T1" for r in server.requests):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.02)
+        proc = _harvest_until_page_2_is_asked(tmp_path, server)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
         assert proc.returncode == 130, stderr
@@ -245,16 +252,8 @@ def test_second_ctrl_c_aborts_at_once_and_the_next_run_resumes(tmp_path):
         token = params.get("resumptionToken")
         return Reply(pages[token], delay_s=20 if token == "T1" and slow[0] else 0)
 
-    env = {**os.environ, "OER_HOME": str(tmp_path),
-           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     with ReplayServer(respond) as server:
-        proc = subprocess.Popen([sys.executable, "-m", "harvester", "harvest", "--oai",
-                                 server.url, "--name", "zenodo"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while not any(r.get("resumptionToken") == "T1" for r in server.requests):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.02)
+        proc = _harvest_until_page_2_is_asked(tmp_path, server)
         proc.send_signal(signal.SIGINT)
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
