@@ -37,6 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.peak import run_oer  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
@@ -95,38 +97,18 @@ def bench_harvest(total: int, page_size: int) -> None:
         proc.wait()
 
 
-#: GNU time (Debian package ``time``): reports its child's peak RSS (``%M``, KiB).
-GNU_TIME = Path("/usr/bin/time")
-
-
 def export_peak(home: Path, args: list[str]) -> tuple[float, float, int]:
     """(seconds, peak RSS MB, bytes written) of ``oer export ARGS -o FILE``.
 
-    Linux keeps a process's peak RSS across ``execve`` and counts, for a child started
-    by ``vfork`` (Python's ``subprocess``), the parent's peak at the time: measured from
-    this (large) process, the child's ``ru_maxrss`` is at least this process's. So the
-    export runs under GNU time, a small process whose child's peak is the export's own;
-    without it, the figure printed is an upper bound.
+    The export runs under GNU time (:func:`bench.peak.run_oer`): measured from this (large)
+    process, a ``vfork``ed child's ``ru_maxrss`` would count this process's peak. Without
+    GNU time the figure printed is that upper bound.
     """
     out = home / "export.csv"
-    env = {**os.environ, "OER_HOME": str(home),
-           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    command = [sys.executable, "-m", "harvester", "export", *args, "--format", "csv", "-o",
-               str(out)]
-    timed = GNU_TIME.exists()
-    if timed:
-        command = [str(GNU_TIME), "-f", "peak_rss_kb=%M", *command]
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, err = proc.communicate()
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"oer export {args} failed: {proc.returncode}: {err.decode()[-500:]}")
-    if timed:
-        peak_kb = int(err.decode().rsplit("peak_rss_kb=", 1)[1].split()[0])
-    else:
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak_kb / 1024, out.stat().st_size
+    peak = run_oer(["export", *args, "--format", "csv", "-o", str(out)], home)
+    peak_mb = (peak.largest_mb if peak.largest_mb is not None
+               else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    return peak.seconds, peak_mb, out.stat().st_size
 
 
 def bench_export(count: int, existing: Path | None = None) -> None:

@@ -55,12 +55,14 @@ class Peak:
     stderr: str
 
 
-def _tree_memory(root: psutil.Process) -> tuple[float, float, int]:
-    """(summed RSS, summed PSS, process count) of ``root`` and its descendants, bytes."""
+def _tree_memory(root: psutil.Process, *, with_root: bool) -> tuple[float, float, int]:
+    """(summed RSS, summed PSS, process count) of ``root``'s descendants, and of ``root``
+    itself when ``with_root``; bytes."""
     rss = pss = 0.0
     count = 0
     try:
-        members = [root, *root.children(recursive=True)]
+        members = [root] if with_root else []
+        members += root.children(recursive=True)
     except psutil.Error:
         return 0.0, 0.0, 0
     for proc in members:
@@ -105,9 +107,8 @@ def run_oer(args: list[str], home: Path | str, *, interval_s: float = 0.1,
     def sample() -> None:
         root = psutil.Process(proc.pid)
         while not done.is_set():
-            rss, pss, count = _tree_memory(root)
-            if timed and count:  # GNU time itself is not the command: leave it out
-                rss, pss, count = rss - _own(root, "rss"), pss - _own(root, "pss"), count - 1
+            # GNU time itself is not the command: only its descendants count
+            rss, pss, count = _tree_memory(root, with_root=not timed)
             peaks[0], peaks[1] = max(peaks[0], rss), max(peaks[1], pss)
             peaks[2] = max(peaks[2], count)
             done.wait(interval_s)
@@ -126,10 +127,3 @@ def run_oer(args: list[str], home: Path | str, *, interval_s: float = 0.1,
         text, _, tail = text.rpartition("peak_rss_kb=")
         largest = int(tail.split()[0]) / 1024
     return Peak(seconds, largest, peaks[0] / 2**20, peaks[1] / 2**20, int(peaks[2]), text)
-
-
-def _own(proc: psutil.Process, kind: str) -> float:
-    try:
-        return float(getattr(proc.memory_full_info(), kind, 0.0))
-    except psutil.Error:
-        return 0.0
