@@ -19,7 +19,7 @@ is capped at :data:`MAX_PAGE_SIZE`.
 
 Parameters as in ``oer search``: ``limit`` is an alias of ``size`` (the page size; both
 given and different is a bad parameter naming both; URLs the page builds say ``size``).
-``year`` takes what ``--year`` takes (:func:`search.cli_search.parse_year_range`): a year
+``year`` takes what ``--year`` takes (:func:`search.cli_options.year_ranges`): a year
 ``2019`` or a range ``2014-2015``, ``2010-``, ``-2020``. Repeated ``year`` values are
 ORed; ``year_from``/``year_to`` then narrow them (AND): ``year=2010-2020&year_from=2015``
 is 2015-2020, ``year=2012&year_from=2015`` matches nothing.
@@ -47,7 +47,7 @@ from harvester.cli_common import Home
 from harvester.policies import POLICIES, USES, allows, policies_of
 from harvester.store import Store
 from indexer.backend import FACETS, SORTS, IndexBackendError, IndexNotFoundError, SearchQuery
-from search.cli_search import parse_year_range
+from search.cli_options import year_ranges
 from search.i18n import UI_LANGUAGES, choose_language, translations
 from search.service import SearchService, result_to_json
 
@@ -118,15 +118,10 @@ class SearchParams:
         Raises:
             BadParameter: for a value ``oer search --year`` would refuse.
         """
-        ranges = []
-        for text in self.filters.get("year", ()):
-            if not text.strip():
-                continue
-            try:
-                ranges.append(parse_year_range(text))
-            except click.BadParameter as exc:
-                raise BadParameter("year", exc.message) from exc
-        return tuple(ranges)
+        try:
+            return year_ranges(tuple(self.filters.get("year", ())))
+        except click.BadParameter as exc:
+            raise BadParameter("year", exc.message) from exc
 
     def url(self, **changes) -> str:
         """The page URL of these parameters with ``changes`` (``facet=(value, on)`` toggles)."""
